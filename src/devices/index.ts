@@ -1,0 +1,10 @@
+export type { DeviceResponse, CommonHidden, SymmetricPointMethod } from './response.js';
+export type { DeviceModel } from './model.js';
+export { applyPulses, clipToBounds } from './pulse-loop.js';
+export { solveSymmetricPoint, estimateSymmetricPointByPulsing } from './symmetric-point.js';
+export { buildDevice, deviceModels, deviceKinds, deviceSchema, deviceFieldNames, isDeviceKind } from './registry.js';
+export type { DeviceConfig, DeviceKind } from './registry.js';
+export { devicePresets, findDevicePreset } from './presets.js';
+export type { DevicePreset } from './presets.js';
+export { resolveDevice, parseDeviceConfig, deviceNames } from './resolve.js';
+export { pmaxToSoftBounds } from './soft-bounds-pmax.js';

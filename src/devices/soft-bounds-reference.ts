@@ -1,0 +1,67 @@
+import { z } from 'zod';
+import { flag, num, pulsedFields, referenceFields, writeNoiseFields } from './fields.js';
+import type { DeviceModel } from './model.js';
+import { drawNormals, populateCommonHidden } from './common-hidden.js';
+import { linearResponse, softBoundsSteps } from './linear-response.js';
+import { checkBounds } from './refinements.js';
+
+/**
+ * SoftBoundsReferenceDevice (aihwkit-model.md §2.2, §2.4): soft bounds on the conductance
+ * v = w + ref, with additive c2c noise by default, optional d2d of the slopes, and a reference
+ * conductance set (free of pulses) to mean + std·ξ (+ the device's SP when subtractSymmetryPoint).
+ */
+export const softBoundsReferenceSchema = z
+  .object({
+    kind: z.literal('soft-bounds-reference'),
+    ...pulsedFields,
+    ...writeNoiseFields,
+    ...referenceFields,
+    multNoise: flag(false, 'multiplicative c2c noise; the default is additive Δw(1 − v/b + σξ)'),
+    slopeUpDtod: num(0, 'device-to-device spread of the up slope Δw⁺/b^max (relative); the bound follows', { min: 0 }),
+    slopeDownDtod: num(0, 'device-to-device spread of the down slope Δw⁻/|b^min| (relative)', { min: 0 }),
+  })
+  .strict()
+  .superRefine((c, ctx) => checkBounds(c, ctx, { bracketZero: true }));
+export type SoftBoundsReferenceConfig = z.output<typeof softBoundsReferenceSchema>;
+
+export const softBoundsReference: DeviceModel<SoftBoundsReferenceConfig> = {
+  kind: 'soft-bounds-reference',
+  schema: softBoundsReferenceSchema,
+  equation: 'on v = w + ref:  Δ⁺ = Δw⁺(1 − v/b^max + σξ),  Δ⁻ = Δw⁻(1 − v/b^min + σξ)',
+  symmetricPointMethod: 'closed-form',
+  build(config, size, rng) {
+    const hidden = populateCommonHidden(config, size, rng);
+    if (config.slopeUpDtod > 0 || config.slopeDownDtod > 0) {
+      // Slope d2d: the slope is varied and the bound recomputed from it (aihwkit-model.md §2.2).
+      const xiUp = drawNormals(rng.split('slope-up'), size);
+      const xiDown = drawNormals(rng.split('slope-down'), size);
+      for (let k = 0; k < size; k++) {
+        const up = hidden.scaleUp[k]!;
+        const down = hidden.scaleDown[k]!;
+        if (up > 0) hidden.bmax[k] = up / ((up / hidden.bmax[k]!) * Math.abs(1 + config.slopeUpDtod * xiUp[k]!));
+        if (down > 0) hidden.bmin[k] = -down / ((down / -hidden.bmin[k]!) * Math.abs(1 + config.slopeDownDtod * xiDown[k]!));
+      }
+    }
+    const device = linearResponse({
+      kind: 'soft-bounds-reference',
+      hidden,
+      steps: softBoundsSteps(hidden),
+      dwMinStd: config.dwMinStd,
+      multNoise: config.multNoise,
+      granularity: config.dwMin,
+      writeNoise: config.writeNoiseStd * config.dwMin,
+      applyWriteNoiseOnSet: config.applyWriteNoiseOnSet,
+      resetStd: config.resetStd,
+    });
+    const offsets = drawNormals(rng.split('reference'), size);
+    const reference = new Float64Array(size);
+    for (let k = 0; k < size; k++) {
+      const sp = config.subtractSymmetryPoint ? device.symmetricPoint(k) : 0;
+      reference[k] = config.referenceMean + config.referenceStd * offsets[k]! + sp;
+      // The reset target includes the SP when it is subtracted (aihwkit-model.md §2.4 item 4).
+      hidden.resetBias[k] = hidden.resetBias[k]! + sp;
+    }
+    device.idealReference = (k) => reference[k]!;
+    return device;
+  },
+};
