@@ -1,0 +1,13 @@
+export { AnalogTile } from './tile.js';
+export type { TileOptions, TileState } from './tile.js';
+export { TileCounters } from './counters.js';
+export type { CounterSnapshot, PulseCount } from './counters.js';
+export { ioSchema, ioPresets } from './io-config.js';
+export type { IoConfig, IoInput, IoPresetName } from './io-config.js';
+export { updateSchema } from './update-config.js';
+export type { UpdateConfig, UpdateInput } from './update-config.js';
+export { referenceSchema } from './reference.js';
+export type { ReferenceConfig, ReferenceInput, ProgramResult } from './reference.js';
+export { analogMvm, converterStep, quantize, multiply } from './io.js';
+export { pulseScaling, popcount32 } from './pulse-scaling.js';
+export type { PulseScaling } from './pulse-scaling.js';

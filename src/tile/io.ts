@@ -1,0 +1,242 @@
+import type { Rng } from '../rng/index.js';
+import type { IoConfig } from './io-config.js';
+
+/** Absolute quantisation step of a converter with range ±bound (aihwkit-model.md §4.1). */
+export function converterStep(resolution: number, bound: number): number {
+  if (!(resolution > 0)) return 0;
+  return resolution > 1 ? (2 * bound) / resolution : resolution * 2 * bound;
+}
+
+/** Round to the step (half away from zero), or stochastically when `rng` is given. */
+export function quantize(value: number, step: number, rng: Rng | null): number {
+  if (step === 0) return value;
+  if (rng) return Math.floor(value / step + rng.uniform()) * step;
+  const q = Math.floor(Math.abs(value) / step + 0.5) * step;
+  return value < 0 ? -q : q;
+}
+
+/** Mutable state an MVM pipeline keeps between calls (average-abs-max noise management). */
+export interface IoState {
+  nmAverage: number;
+}
+
+/** The operands of one batched MVM on the effective weights W (rows × cols, row-major). */
+export interface MvmOperands {
+  weights: Float64Array;
+  rows: number;
+  cols: number;
+  /** false: y = W·x (x has `cols` entries per sample); true: y = Wᵀ·x (x has `rows`). */
+  transposed: boolean;
+  input: ArrayLike<number>;
+  batch: number;
+  /** Written: `batch` samples of the output size. */
+  output: Float64Array;
+}
+
+export interface MvmContext {
+  io: IoConfig;
+  rng: Rng;
+  state: IoState;
+  /** Fixed per-output noise scale (outNoiseStd), or null. */
+  outNoiseScale: Float64Array | null;
+  /** Bound management is a forward-only feature (aihwkit-model.md §4.1). */
+  allowBoundManagement: boolean;
+}
+
+/** Noise-management scale α of one input vector (aihwkit-model.md §4.2). */
+function noiseManagementScale(x: Float64Array, n: number, io: IoConfig, state: IoState, inputStep: number): number {
+  let absMax = 0;
+  let max = -Infinity;
+  let positiveSum = 0;
+  let negativeSum = 0;
+  for (let j = 0; j < n; j++) {
+    const v = x[j]!;
+    const a = Math.abs(v);
+    if (a > absMax) absMax = a;
+    if (v > max) max = v;
+    if (v > 0) positiveSum += v;
+    else negativeSum -= v;
+  }
+  switch (io.noiseManagement) {
+    case 'none':
+      return 1;
+    case 'abs-max':
+      return io.nmThres > 0 ? Math.min(absMax, io.nmThres) : absMax;
+    case 'max':
+      return max;
+    case 'constant':
+      return io.nmThres > 0 ? io.nmThres : 1;
+    case 'average-abs-max':
+      state.nmAverage = state.nmAverage === 0 ? absMax : (1 - io.nmDecay) * state.nmAverage + io.nmDecay * absMax;
+      return state.nmAverage;
+    case 'abs-max-np-sum':
+      return absMaxNpSum(absMax, positiveSum, negativeSum, io, inputStep);
+    default: {
+      const unknown: never = io.noiseManagement;
+      throw new Error(`aimsim internal error: noise management ${String(unknown)}`);
+    }
+  }
+}
+
+function absMaxNpSum(absMax: number, positiveSum: number, negativeSum: number, io: IoConfig, inputStep: number): number {
+  const resolutionCap = inputStep > 0 ? (absMax * io.maxBmRes) / inputStep : Infinity;
+  const sumScale = (Math.max(positiveSum, negativeSum) * io.nmAssumedWmax) / io.outBound;
+  return Math.max(absMax, Math.min(resolutionCap, sumScale));
+}
+
+const scratch = { x: new Float64Array(0), xq: new Float64Array(0), y: new Float64Array(0) };
+function ensureScratch(inSize: number, outSize: number): void {
+  if (scratch.x.length < inSize) {
+    scratch.x = new Float64Array(inSize);
+    scratch.xq = new Float64Array(inSize);
+  }
+  if (scratch.y.length < outSize) scratch.y = new Float64Array(outSize);
+}
+
+/**
+ * The analog MVM pipeline of aihwkit-model.md §4.2 for a batch of input vectors:
+ * noise management → DAC (quantise, clip, input noise) → W·x' → weight noise → output noise →
+ * ADC (quantise, clip) → bound management (repeat with the input halved while outputs saturate)
+ * → rescale by α·ρ·outScale. Returns the number of passes made (≥ batch).
+ */
+export function analogMvm(op: MvmOperands, ctx: MvmContext): number {
+  const { weights, rows, cols, transposed, input, batch, output } = op;
+  const { io, rng, state } = ctx;
+  const inSize = transposed ? rows : cols;
+  const outSize = transposed ? cols : rows;
+  ensureScratch(inSize, outSize);
+  const x = scratch.x;
+  const xq = scratch.xq;
+  const y = scratch.y;
+  const inputStep = converterStep(io.inpRes, io.inpBound);
+  const outputStep = converterStep(io.outRes, io.outBound);
+  const outBounded = io.outBound > 0;
+  const inputRng = io.inpStoRound ? rng : null;
+  const outputRng = io.outStoRound ? rng : null;
+  const bm = ctx.allowBoundManagement ? io.boundManagement : 'none';
+  const maxReduction = Math.min(io.maxBmFactor, inputStep > 0 ? io.maxBmRes / inputStep : Infinity);
+  let passes = 0;
+
+  for (let b = 0; b < batch; b++) {
+    for (let j = 0; j < inSize; j++) x[j] = input[b * inSize + j]!;
+    const out = output.subarray(b * outSize, (b + 1) * outSize);
+    if (io.isPerfect) {
+      multiply(weights, rows, cols, transposed, x, out);
+      for (let i = 0; i < outSize; i++) out[i] = out[i]! * io.outScale;
+      passes++;
+      continue;
+    }
+    let alpha = noiseManagementScale(x, inSize, io, state, inputStep);
+    // An all-zero input (α = 0) is converted unscaled: it reads as output noise only.
+    if (!(alpha > 0) || !Number.isFinite(alpha)) alpha = 1;
+    let reduction = 1;
+    let worstCaseUsed = false;
+    for (;;) {
+      passes++;
+      const scale = 1 / (alpha * reduction);
+      let normSquared = 0;
+      for (let j = 0; j < inSize; j++) {
+        let v = quantize(scale * x[j]!, inputStep, inputRng);
+        if (v > io.inpBound) v = io.inpBound;
+        else if (v < -io.inpBound) v = -io.inpBound;
+        if (io.inpNoise > 0) v += io.inpNoise * rng.normal();
+        if (v < 0 && io.inpAsymmetry !== 0) v *= 1 - io.inpAsymmetry;
+        xq[j] = v;
+        normSquared += v * v;
+      }
+      multiply(weights, rows, cols, transposed, xq, y);
+      if (io.wNoise > 0) addWeightNoise(weights, rows, cols, transposed, xq, y, io, rng, normSquared);
+      let hit = false;
+      for (let i = 0; i < outSize; i++) {
+        let v = y[i]!;
+        if (v < 0 && io.outAsymmetry !== 0) v *= 1 - io.outAsymmetry;
+        if (io.outNoise > 0) v += io.outNoise * (ctx.outNoiseScale ? ctx.outNoiseScale[i]! : 1) * rng.normal();
+        v = quantize(v, outputStep, outputRng);
+        if (outBounded) {
+          if (v >= io.outBound) {
+            v = io.outBound;
+            hit = true;
+          } else if (v <= -io.outBound) {
+            v = -io.outBound;
+            if (io.bmTestNegativeBound) hit = true;
+          }
+        }
+        y[i] = v;
+      }
+      // Redo while outputs saturate, unless the reduction already exceeds max_bm_factor or
+      // max_bm_res/Δin (with the defaults: passes at ρ = 1, 2, 4, 8, 16).
+      if (bm === 'none' || !hit || reduction > maxReduction) break;
+      if (bm === 'iterative-worst-case' && !worstCaseUsed) {
+        // Second round: switch to the abs-max-np-sum scale, reduction back to 1 (§4.2).
+        worstCaseUsed = true;
+        let absMax = 0;
+        let positiveSum = 0;
+        let negativeSum = 0;
+        for (let j = 0; j < inSize; j++) {
+          const v = x[j]!;
+          absMax = Math.max(absMax, Math.abs(v));
+          if (v > 0) positiveSum += v;
+          else negativeSum -= v;
+        }
+        alpha = Math.max(alpha, absMaxNpSum(absMax, positiveSum, negativeSum, io, inputStep));
+        reduction = 1;
+      } else {
+        reduction *= 2;
+      }
+    }
+    const rescale = io.outScale * alpha * reduction;
+    for (let i = 0; i < outSize; i++) out[i] = y[i]! * rescale;
+  }
+  return passes;
+}
+
+/** y = W·x (rows outputs) or y = Wᵀ·x (cols outputs), exact. */
+export function multiply(weights: Float64Array, rows: number, cols: number, transposed: boolean, x: Float64Array, y: Float64Array): void {
+  if (!transposed) {
+    for (let i = 0; i < rows; i++) {
+      let sum = 0;
+      const base = i * cols;
+      for (let j = 0; j < cols; j++) sum += weights[base + j]! * x[j]!;
+      y[i] = sum;
+    }
+    return;
+  }
+  y.fill(0, 0, cols);
+  for (let i = 0; i < rows; i++) {
+    const xi = x[i]!;
+    if (xi === 0) continue;
+    const base = i * cols;
+    for (let j = 0; j < cols; j++) y[j] = y[j]! + weights[base + j]! * xi;
+  }
+}
+
+/** Output-referred weight noise (aihwkit-model.md §4.2), redrawn every MVM. */
+function addWeightNoise(
+  weights: Float64Array,
+  rows: number,
+  cols: number,
+  transposed: boolean,
+  xq: Float64Array,
+  y: Float64Array,
+  io: IoConfig,
+  rng: Rng,
+  normSquared: number,
+): void {
+  const outSize = transposed ? cols : rows;
+  if (io.wNoiseType === 'additive-constant') {
+    const sd = io.wNoise * Math.sqrt(normSquared);
+    for (let i = 0; i < outSize; i++) y[i] = y[i]! + sd * rng.normal();
+    return;
+  }
+  // pcm-read: σ_i = wNoise·sqrt(Σ_j |w_ij|·x_j²)
+  for (let o = 0; o < outSize; o++) {
+    let sum = 0;
+    if (!transposed) {
+      const base = o * cols;
+      for (let j = 0; j < cols; j++) sum += Math.abs(weights[base + j]!) * xq[j]! * xq[j]!;
+    } else {
+      for (let i = 0; i < rows; i++) sum += Math.abs(weights[i * cols + o]!) * xq[i]! * xq[i]!;
+    }
+    y[o] = y[o]! + io.wNoise * Math.sqrt(sum) * rng.normal();
+  }
+}

@@ -1,0 +1,24 @@
+import { z } from 'zod';
+import { flag, num } from '../devices/fields.js';
+
+/** Pulse-train update parameters (aihwkit-model.md §3.1, Python defaults). */
+export const updateSchema = z
+  .object({
+    desiredBl: z.number().int().min(1).default(31).describe('bit length BL of the pulse trains (the maximum under BL management)'),
+    fixedBl: flag(true, 'keep BL fixed; otherwise BL = ceil(lr/dwMin) when the lr is large'),
+    pulseType: z
+      .enum(['stochastic-compressed', 'mean-count', 'deterministic-implicit', 'none', 'none-with-device'])
+      .default('stochastic-compressed')
+      .describe('how coincidences are produced (aihwkit-model.md §3.3)'),
+    updateBlManagement: flag(true, 'adapt BL to lr·max|x|·max|d|/dwMin per sample'),
+    updateManagement: flag(true, 'balance the x and d probabilities by their magnitudes'),
+    umGradScale: num(1, '< 1 biases clipping towards d', { gt: 0 }),
+    res: num(0, 'discretisation of the probabilities: step res (≤ 1) or 1/res (> 1); 0 = off', { min: 0 }),
+    stoRound: flag(false, 'stochastic rounding of the discretised probabilities'),
+    xResImplicit: num(0, 'quantisation step of x probabilities for deterministic-implicit (0 = off)', { min: 0 }),
+    dResImplicit: num(0, 'quantisation step of d probabilities for deterministic-implicit (0 = off)', { min: 0 }),
+  })
+  .strict();
+
+export type UpdateConfig = z.output<typeof updateSchema>;
+export type UpdateInput = z.input<typeof updateSchema>;

@@ -1,0 +1,177 @@
+import type { Rng } from '../rng/index.js';
+import { applyPulses, clipToBounds } from '../devices/pulse-loop.js';
+import type { DeviceResponse } from '../devices/response.js';
+import type { TileCounters } from './counters.js';
+import { discretizeProbability, fillPulseTrain, popcount32, pulseScaling } from './pulse-scaling.js';
+import type { UpdateConfig } from './update-config.js';
+
+/** The device state an update writes: conductances in device order (row-major, rows × cols). */
+export interface DeviceArrayState {
+  readonly device: DeviceResponse;
+  readonly rows: number;
+  readonly cols: number;
+  /** Persistent conductance the pulses act on. */
+  readonly conductance: Float64Array;
+  /** Apparent conductance the MVMs see (the same array unless write noise is on). */
+  readonly apparent: Float64Array;
+  /** One cycle-to-cycle noise stream per row, so rows can be split across threads. */
+  readonly rowRngs: readonly Rng[];
+}
+
+export interface UpdateRequest {
+  /** Inputs, `batch` × cols, row-major. */
+  x: ArrayLike<number>;
+  /** Errors, `batch` × rows, row-major. */
+  d: ArrayLike<number>;
+  batch: number;
+  lr: number;
+  config: UpdateConfig;
+  /** Stream of the pulse trains (bit lines). */
+  trainRng: Rng;
+  counters: TileCounters;
+  purpose: string;
+}
+
+/** Per-tile scratch, reused across calls (no allocation per sample). */
+export class UpdateScratch {
+  p = new Float64Array(0);
+  q = new Float64Array(0);
+  xBits = new Uint32Array(0);
+  dBits = new Uint32Array(0);
+  active = new Int32Array(0);
+
+  ensure(rows: number, cols: number, words: number): void {
+    if (this.p.length < cols) {
+      this.p = new Float64Array(cols);
+      this.active = new Int32Array(cols);
+    }
+    if (this.q.length < rows) this.q = new Float64Array(rows);
+    if (this.xBits.length < cols * words) this.xBits = new Uint32Array(cols * words);
+    if (this.dBits.length < rows * words) this.dBits = new Uint32Array(rows * words);
+  }
+}
+
+function absMax(values: ArrayLike<number>, offset: number, n: number): number {
+  let m = 0;
+  for (let k = 0; k < n; k++) {
+    const a = Math.abs(values[offset + k]!);
+    if (a > m) m = a;
+  }
+  return m;
+}
+
+/**
+ * Applies `count` pulses of one direction to element (i, j) in time order, then redraws its
+ * write noise (aihwkit-model.md §2.3: the apparent weight is redrawn for every touched element).
+ */
+function pulseElement(state: DeviceArrayState, k: number, up: boolean, count: number, rng: Rng): void {
+  const device = state.device;
+  const g = applyPulses(device, k, state.conductance[k]!, up, count, rng);
+  state.conductance[k] = g;
+  if (device.writeNoise > 0) state.apparent[k] = g + device.writeNoise * rng.normal();
+}
+
+/**
+ * The update engine of aihwkit-model.md §3: for each sample in order, BL/A/B management, pulse
+ * probabilities, coincidences by the configured pulse type, and every coincidence applied as one
+ * pulse. Pulse direction follows SGD, ΔW = −lr·d·xᵀ: up when x_j·d_i < 0.
+ */
+export function pulsedUpdate(state: DeviceArrayState, request: UpdateRequest, scratch: UpdateScratch): void {
+  const { rows, cols, device } = state;
+  const { x, d, batch, lr, config, trainRng, counters, purpose } = request;
+  counters.addUpdates(purpose, batch);
+  if (device.isIdeal || config.pulseType === 'none' || config.pulseType === 'none-with-device') {
+    floatingPointUpdate(state, request);
+    return;
+  }
+  const maxWords = Math.ceil(config.desiredBl / 32) + 1;
+  scratch.ensure(rows, cols, maxWords);
+  const { p, q, xBits, dBits, active } = scratch;
+  let upPulses = 0;
+  let downPulses = 0;
+
+  for (let b = 0; b < batch; b++) {
+    const xOffset = b * cols;
+    const dOffset = b * rows;
+    const scaling = pulseScaling(lr, device.granularity, config, absMax(x, xOffset, cols), absMax(d, dOffset, rows));
+    if (!scaling) continue;
+    const { bl } = scaling;
+    for (let j = 0; j < cols; j++) p[j] = discretizeProbability(scaling.b * Math.abs(x[xOffset + j]!), config, trainRng);
+    for (let i = 0; i < rows; i++) q[i] = discretizeProbability(scaling.a * Math.abs(d[dOffset + i]!), config, trainRng);
+
+    if (config.pulseType === 'stochastic-compressed') {
+      const words = Math.ceil(bl / 32);
+      let activeCount = 0;
+      for (let j = 0; j < cols; j++) {
+        if (fillPulseTrain(p[j]!, bl, xBits, j * words, words, trainRng)) active[activeCount++] = j;
+      }
+      for (let i = 0; i < rows; i++) {
+        if (!fillPulseTrain(q[i]!, bl, dBits, i * words, words, trainRng)) continue;
+        const di = d[dOffset + i]!;
+        const rng = state.rowRngs[i]!;
+        for (let a = 0; a < activeCount; a++) {
+          const j = active[a]!;
+          let count = 0;
+          for (let w = 0; w < words; w++) count += popcount32(xBits[j * words + w]! & dBits[i * words + w]!);
+          if (count === 0) continue;
+          const up = x[xOffset + j]! * di < 0;
+          pulseElement(state, i * cols + j, up, count, rng);
+          if (up) upPulses += count;
+          else downPulses += count;
+        }
+      }
+      continue;
+    }
+
+    // Deterministic pulse types: coincidence counts per element (aihwkit-model.md §3.3).
+    const meanCount = config.pulseType === 'mean-count';
+    for (let i = 0; i < rows; i++) {
+      const qi = Math.min(q[i]!, 1);
+      if (qi === 0) continue;
+      const di = d[dOffset + i]!;
+      const rng = state.rowRngs[i]!;
+      // mean-count: n_d = round(BL·q); deterministic-implicit: the quantised probability itself.
+      const dLevel = meanCount ? Math.round(bl * qi) : quantizeImplicit(qi, config.dResImplicit);
+      for (let j = 0; j < cols; j++) {
+        const pj = Math.min(p[j]!, 1);
+        if (pj === 0) continue;
+        const count = meanCount
+          ? Math.round((dLevel * Math.round(bl * pj)) / bl)
+          : Math.round(bl * dLevel * quantizeImplicit(pj, config.xResImplicit));
+        if (count === 0) continue;
+        const up = x[xOffset + j]! * di < 0;
+        pulseElement(state, i * cols + j, up, count, rng);
+        if (up) upPulses += count;
+        else downPulses += count;
+      }
+    }
+  }
+  counters.addPulses(purpose, upPulses, downPulses);
+}
+
+function quantizeImplicit(p: number, step: number): number {
+  const v = step > 0 ? Math.round(p / step) * step : p;
+  return v < 0 ? 0 : v > 1 ? 1 : v;
+}
+
+/** Exact update W −= lr·d·xᵀ (pulse types none / none-with-device, and the ideal device). */
+function floatingPointUpdate(state: DeviceArrayState, request: UpdateRequest): void {
+  const { rows, cols, device, conductance, apparent } = state;
+  const { x, d, batch, lr, config } = request;
+  const clip = config.pulseType === 'none-with-device' && !device.isIdeal;
+  for (let b = 0; b < batch; b++) {
+    for (let i = 0; i < rows; i++) {
+      const di = d[b * rows + i]!;
+      if (di === 0) continue;
+      const scale = lr * di;
+      const base = i * cols;
+      for (let j = 0; j < cols; j++) {
+        const k = base + j;
+        let g = conductance[k]! - scale * x[b * cols + j]!;
+        if (clip) g = clipToBounds(device, k, g);
+        conductance[k] = g;
+      }
+    }
+  }
+  if (apparent !== conductance) apparent.set(conductance);
+}
