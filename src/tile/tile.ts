@@ -262,6 +262,11 @@ export class AnalogTile {
     this.effectiveDirty = true;
   }
 
+  /** The devices of the reference array, once it has been programmed by pulses (else null). */
+  get referenceDevices(): DeviceResponse | null {
+    return this.referenceDevice;
+  }
+
   /** Symmetric point of every device in conductance space (where Δ⁺ = Δ⁻). */
   conductanceSymmetricPoints(): Float64Array {
     const out = new Float64Array(this.size);
