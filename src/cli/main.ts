@@ -1,0 +1,33 @@
+import { readFileSync } from 'node:fs';
+import { Command, CommanderError } from 'commander';
+import { UserError } from '../core/errors.js';
+import { registerDeviceCommand } from './commands/device.js';
+import { processOutput, type Output } from './output.js';
+
+const packageJson = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
+
+/** Exit codes: 0 success, 2 a user mistake (one line on stderr), 1 an internal error. */
+export async function main(argv: readonly string[], out: Output = processOutput): Promise<number> {
+  const program = new Command()
+    .name('aimsim')
+    .description('Analog in-memory computing training simulator')
+    .version(packageJson.version)
+    .exitOverride()
+    .configureOutput({ writeOut: (s) => out.stdout(s.trimEnd()), writeErr: (s) => out.stderr(s.trimEnd()) });
+  registerDeviceCommand(program, out);
+  try {
+    await program.parseAsync([...argv], { from: 'user' });
+    return 0;
+  } catch (error) {
+    if (error instanceof CommanderError) {
+      // Help and version exit 0; usage errors were already printed by commander in one line.
+      return error.exitCode === 0 ? 0 : 2;
+    }
+    if (error instanceof UserError) {
+      out.stderr(`aimsim: ${error.message}`);
+      return 2;
+    }
+    out.stderr(`aimsim: internal error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
+    return 1;
+  }
+}
