@@ -1,6 +1,6 @@
 /** Spec README fact 6: the same config and seed give bit-identical weights and pulse counts. */
 import { describe, expect, it } from 'vitest';
-import { resolveDevice } from '../src/devices/index.js';
+import { deviceKinds, resolveDevice } from '../src/devices/index.js';
 import { Rng } from '../src/rng/index.js';
 import { AnalogTile, type TileOptions } from '../src/tile/index.js';
 
@@ -34,6 +34,16 @@ describe('determinism (spec README fact 6)', () => {
     expect(a.counters.snapshot()).toEqual(b.counters.snapshot());
     expect(a.counters.totalPulses()).toBeGreaterThan(0);
   });
+
+  for (const kind of deviceKinds) {
+    it(`${kind}: two runs with one seed are bit-identical, pulses and all`, () => {
+      const config: TileOptions = { ...options, device: resolveDevice(kind) };
+      const a = run(config, 8);
+      const b = run(config, 8);
+      expect(Array.from(a.weights())).toEqual(Array.from(b.weights()));
+      expect(a.counters.snapshot()).toEqual(b.counters.snapshot());
+    });
+  }
 
   it('another seed gives other numbers', () => {
     const a = run(options, 5);
