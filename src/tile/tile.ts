@@ -237,11 +237,12 @@ export class AnalogTile {
   }
 
   /**
-   * One pulse per selected device: direction[k] > 0 sends an up pulse, < 0 a down pulse,
-   * 0 none (device characterisation, zero-shifting calibration). Counted under `purpose`.
+   * Sends pulses to devices directly: counts[k] > 0 sends that many up pulses to device k, < 0 that
+   * many down pulses, 0 none, one after another (device characterisation, zero-shifting
+   * calibration, the integer transfer of mixed precision). Counted under `purpose`.
    */
-  pulseDevices(direction: ArrayLike<number>, purpose: string): void {
-    if (direction.length !== this.size) throw new UserError('pulse directions', direction.length, `must have ${this.size} entries`);
+  pulseDevices(counts: ArrayLike<number>, purpose: string): void {
+    if (counts.length !== this.size) throw new UserError('pulse counts', counts.length, `must have ${this.size} entries`);
     let up = 0;
     let down = 0;
     const device = this.device;
@@ -249,13 +250,13 @@ export class AnalogTile {
       const rng = this.rowRngs[i]!;
       for (let j = 0; j < this.cols; j++) {
         const k = i * this.cols + j;
-        const s = direction[k]!;
-        if (s === 0) continue;
-        const g = applyPulses(device, k, this.conductance[k]!, s > 0, 1, rng);
+        const count = Math.trunc(counts[k]!);
+        if (count === 0) continue;
+        const g = applyPulses(device, k, this.conductance[k]!, count > 0, Math.abs(count), rng);
         this.conductance[k] = g;
         if (device.writeNoise > 0) this.apparent[k] = g + device.writeNoise * rng.normal();
-        if (s > 0) up++;
-        else down++;
+        if (count > 0) up += count;
+        else down -= count;
       }
     }
     this.counters.addPulses(purpose, up, down);
