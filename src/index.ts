@@ -9,3 +9,4 @@ export { characterizeDevice, meanDeviceConfig, defaultCharacterizeOptions } from
 export type { CharacterizeOptions, DeviceCharacterization, Trace } from './tile/characterize-device.js';
 export { devicePlotSpec } from './report/device-plot.js';
 export { renderSvg } from './report/svg.js';
+export * from './algorithms/index.js';

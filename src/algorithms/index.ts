@@ -1,0 +1,10 @@
+export type { AlgorithmReport, AlgorithmSetup, TrainingAlgorithm } from './types.js';
+export { DigitalSgd } from './digital-sgd.js';
+export { AnalogSgd } from './analog-sgd.js';
+export { TikiTaka } from './tiki-taka.js';
+export { BufferedTikiTaka } from './buffered-tiki-taka.js';
+export { ChoppedTikiTaka } from './chopped-tiki-taka.js';
+export { Agad } from './agad.js';
+export { MixedPrecision } from './mixed-precision.js';
+export { algorithmSchemas, algorithmKinds, algorithmPresets, parseAlgorithmConfig, createAlgorithm } from './registry.js';
+export type { AlgorithmConfig, AlgorithmKind } from './registry.js';

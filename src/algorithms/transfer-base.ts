@@ -1,0 +1,164 @@
+import { UserError } from '../core/errors.js';
+import { Rng } from '../rng/index.js';
+import { AnalogTile, ioSchema, type IoConfig, type UpdateConfig } from '../tile/index.js';
+import { analogMvm } from '../tile/io.js';
+import { tileOptions } from './analog-sgd.js';
+import { buildReport, postUpdateStep, sample, type AlgorithmReport, type AlgorithmSetup, type TrainingAlgorithm } from './types.js';
+
+export interface TransferSettings {
+  gamma: number;
+  transferForward: IoConfig;
+  transferUpdate: UpdateConfig;
+}
+
+/**
+ * The machinery the transfer compounds share (aihwkit TransferCompound family, §5.4–§5.7): a
+ * fast array A that receives the gradient pulses, a slow array C that receives the transfers,
+ * the composite W = γ·Ã + C (Ã is A with the choppers removed), composite forward/backward MVMs
+ * through the tile IO, one-hot column reads, and the per-sample loop.
+ */
+export abstract class TransferAlgorithm implements TrainingAlgorithm {
+  abstract readonly kind: string;
+  readonly rows: number;
+  readonly cols: number;
+  readonly fast: AnalogTile;
+  readonly slow: AnalogTile;
+  protected transferCount = 0;
+  /** Vector updates so far (the transfer counter of aihwkit). */
+  protected vectorUpdates = 0;
+  private column = 0;
+  private readonly gamma: number;
+  protected readonly transferForward: IoConfig;
+  protected readonly transferUpdate: UpdateConfig;
+  private readonly forwardIo: IoConfig;
+  private readonly backwardIo: IoConfig;
+  private readonly streams: { forward: Rng; backward: Rng };
+  protected readonly algorithmRng: Rng;
+  private readonly ioStates = { forward: { nmAverage: 0 }, backward: { nmAverage: 0 } };
+  private readonly composite: Float64Array;
+  private readonly oneHot: Float64Array;
+
+  constructor(setup: AlgorithmSetup, settings: TransferSettings) {
+    this.rows = setup.rows;
+    this.cols = setup.cols;
+    const name = setup.name ?? 'layer';
+    this.fast = new AnalogTile({ ...tileOptions(setup), name: `${name}/fast` });
+    this.slow = new AnalogTile({ ...tileOptions(setup, setup.slowDevice ?? setup.device), name: `${name}/slow` });
+    this.gamma = settings.gamma;
+    this.transferForward = settings.transferForward;
+    this.transferUpdate = settings.transferUpdate;
+    this.forwardIo = ioSchema.parse(setup.forward ?? {});
+    this.backwardIo = ioSchema.parse(setup.backward ?? {});
+    const base = Rng.stream(setup.seed, name, 'composite');
+    this.streams = { forward: base.split('forward'), backward: base.split('backward') };
+    this.algorithmRng = Rng.stream(setup.seed, name, 'algorithm');
+    this.composite = new Float64Array(this.rows * this.cols);
+    this.oneHot = new Float64Array(this.cols);
+  }
+
+  /** The chopper sign of element (i, j) stored in A (1 without choppers). */
+  protected chopSign(_i: number, _j: number): number {
+    return 1;
+  }
+
+  weights(): Float64Array {
+    const a = this.fast.weights();
+    const c = this.slow.weights();
+    const { rows, cols, gamma, composite } = this;
+    for (let i = 0; i < rows; i++) {
+      for (let j = 0; j < cols; j++) {
+        const k = i * cols + j;
+        composite[k] = gamma === 0 ? c[k]! : gamma * a[k]! * this.chopSign(i, j) + c[k]!;
+      }
+    }
+    return composite;
+  }
+
+  forward(x: ArrayLike<number>, batch: number): Float64Array {
+    return this.mvm(x, batch, false);
+  }
+
+  backward(d: ArrayLike<number>, batch: number): Float64Array {
+    return this.mvm(d, batch, true);
+  }
+
+  private mvm(input: ArrayLike<number>, batch: number, transposed: boolean): Float64Array {
+    const out = new Float64Array(batch * (transposed ? this.cols : this.rows));
+    analogMvm(
+      { weights: this.weights(), rows: this.rows, cols: this.cols, transposed, input, batch, output: out },
+      {
+        io: transposed ? this.backwardIo : this.forwardIo,
+        rng: transposed ? this.streams.backward : this.streams.forward,
+        state: transposed ? this.ioStates.backward : this.ioStates.forward,
+        outNoiseScale: null,
+        allowBoundManagement: !transposed,
+      },
+    );
+    this.slow.counters.addReads(transposed ? 'backward' : 'forward', batch);
+    return out;
+  }
+
+  update(x: ArrayLike<number>, d: ArrayLike<number>, batch: number, lr: number): void {
+    for (let b = 0; b < batch; b++) {
+      this.vectorUpdates++;
+      this.updateSample(sample(x, b, this.cols), sample(d, b, this.rows), lr, batch);
+    }
+    postUpdateStep(this.fast);
+    postUpdateStep(this.slow);
+  }
+
+  /** Gradient pulses for one sample onto A, then any transfer that is due. */
+  protected abstract updateSample(x: ArrayLike<number>, d: ArrayLike<number>, lr: number, batch: number): void;
+
+  /** aihwkit: every = ceil(transferEvery·m_batch) with unitsInMbatch, else round(transferEvery). */
+  protected transferPeriod(transferEvery: number, unitsInMbatch: boolean, batch: number): number {
+    return Math.max(1, unitsInMbatch ? Math.ceil(transferEvery * batch) : Math.round(transferEvery));
+  }
+
+  /** The next column to transfer: cyclic, or uniformly random. */
+  protected nextColumn(random = false): number {
+    if (random) return Math.min(Math.floor(this.algorithmRng.uniform() * this.cols), this.cols - 1);
+    const j = this.column;
+    this.column = (this.column + 1) % this.cols;
+    return j;
+  }
+
+  /** Noisy, quantised read of column j of A: a = A·e_j through the transfer IO. */
+  protected readColumn(j: number): Float64Array {
+    this.oneHot.fill(0);
+    this.oneHot[j] = 1;
+    return this.fast.read(this.oneHot, 1, this.transferForward, 'transfer-read');
+  }
+
+  /** Pulsed write of `values` into column j of C: ΔC_·j ≈ +lr·values (x = e_j, d = −values). */
+  protected writeColumn(j: number, values: ArrayLike<number>, lr: number): void {
+    this.oneHot.fill(0);
+    this.oneHot[j] = 1;
+    const d = new Float64Array(this.rows);
+    for (let i = 0; i < this.rows; i++) d[i] = -values[i]!;
+    this.slow.update(this.oneHot, d, 1, lr, 'transfer', this.transferUpdate);
+    this.transferCount++;
+  }
+
+  /** aihwkit set_weights: all of the weight goes to the slow array, A starts at 0. */
+  setWeights(weights: ArrayLike<number>): void {
+    if (weights.length !== this.rows * this.cols) throw new UserError('weights', weights.length, `must have ${this.rows * this.cols} entries`);
+    this.slow.setWeights(weights);
+    this.fast.setWeights(new Float64Array(this.rows * this.cols));
+  }
+
+  tiles(): Record<string, AnalogTile> {
+    return { fast: this.fast, slow: this.slow };
+  }
+
+  report(): AlgorithmReport {
+    return buildReport(this.kind, this.tiles(), this.transferCount);
+  }
+}
+
+/** max |v_j| */
+export function absMax(values: ArrayLike<number>): number {
+  let m = 0;
+  for (let k = 0; k < values.length; k++) m = Math.max(m, Math.abs(values[k]!));
+  return m;
+}

@@ -1,0 +1,91 @@
+import type { DeviceConfig } from '../devices/registry.js';
+import type { AnalogTile, CounterSnapshot, IoInput, ReferenceInput, UpdateInput } from '../tile/index.js';
+
+/** What every algorithm is built from: sizes, the device(s), the IO and update settings, a seed. */
+export interface AlgorithmSetup {
+  rows: number;
+  cols: number;
+  /** Device of the gradient (fast) array, and of every array unless `slowDevice` is given. */
+  device: DeviceConfig;
+  /** Device of the slow / main array of the transfer algorithms. */
+  slowDevice?: DeviceConfig;
+  forward?: IoInput;
+  backward?: IoInput;
+  update?: UpdateInput;
+  reference?: ReferenceInput;
+  seed: number;
+  /** Stream prefix; the layers of one network need distinct names. */
+  name?: string;
+}
+
+export interface AlgorithmReport {
+  kind: string;
+  /** Counters of every analog tile, by tile role (`array`, `fast`, `slow`). */
+  tiles: Record<string, CounterSnapshot>;
+  /** Transfer events (column reads written on) of the transfer algorithms, row transfers of MP. */
+  transfers: number;
+  /** Pulses summed over tiles, by purpose. */
+  pulsesByPurpose: Record<string, number>;
+  /** Pulses summed over purposes, by tile. */
+  pulsesByTile: Record<string, number>;
+  totalPulses: number;
+}
+
+/**
+ * One interface for every training algorithm (architecture.md `src/algorithms/`): given the
+ * inputs x (batch × cols) and errors d (batch × rows) of a mini-batch and a learning rate, update
+ * the tile(s); expose the effective weights used by forward and backward; report the counters.
+ * Gradient descent convention: W ← W − lr·Σ_b d_b·x_bᵀ.
+ */
+export interface TrainingAlgorithm {
+  readonly kind: string;
+  readonly rows: number;
+  readonly cols: number;
+  /** The effective (composite) weights the forward and backward passes use. Do not modify. */
+  weights(): Float64Array;
+  /** Analog (or exact, for digital SGD) y = W·x for `batch` inputs. */
+  forward(x: ArrayLike<number>, batch: number): Float64Array;
+  /** z = Wᵀ·d for `batch` errors. */
+  backward(d: ArrayLike<number>, batch: number): Float64Array;
+  /** One mini-batch update, sample by sample in order; decay and diffusion once at the end. */
+  update(x: ArrayLike<number>, d: ArrayLike<number>, batch: number, lr: number): void;
+  /** Programs the effective weights directly (no pulses), e.g. an initialisation. */
+  setWeights(weights: ArrayLike<number>): void;
+  /** The analog tiles by role. */
+  tiles(): Record<string, AnalogTile>;
+  report(): AlgorithmReport;
+}
+
+/** Sums the counters of tiles into a report. */
+export function buildReport(kind: string, tiles: Record<string, AnalogTile>, transfers: number): AlgorithmReport {
+  const snapshots: Record<string, CounterSnapshot> = {};
+  const pulsesByPurpose: Record<string, number> = {};
+  const pulsesByTile: Record<string, number> = {};
+  let totalPulses = 0;
+  for (const [role, tile] of Object.entries(tiles)) {
+    const snapshot = tile.counters.snapshot();
+    snapshots[role] = snapshot;
+    let tileTotal = 0;
+    for (const [purpose, count] of Object.entries(snapshot.pulses)) {
+      const n = count.up + count.down;
+      pulsesByPurpose[purpose] = (pulsesByPurpose[purpose] ?? 0) + n;
+      tileTotal += n;
+    }
+    pulsesByTile[role] = tileTotal;
+    totalPulses += tileTotal;
+  }
+  return { kind, tiles: snapshots, transfers, pulsesByPurpose, pulsesByTile, totalPulses };
+}
+
+/** Sample b of a row-major batch. */
+export function sample(values: ArrayLike<number>, b: number, size: number): ArrayLike<number> {
+  if (values instanceof Float64Array || values instanceof Float32Array) return values.subarray(b * size, (b + 1) * size);
+  return Array.prototype.slice.call(values, b * size, (b + 1) * size) as number[];
+}
+
+/** Decay and diffusion once per mini-batch (aihwkit-model.md §2.3 `post_update_step`). */
+export function postUpdateStep(tile: AnalogTile): void {
+  const hidden = tile.device.hidden;
+  if (hidden.decayScale.some((v) => v !== 1)) tile.decay();
+  if (hidden.diffusionRate.some((v) => v !== 0)) tile.diffuse();
+}
