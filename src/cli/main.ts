@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { Command, CommanderError } from 'commander';
 import { UserError } from '../core/errors.js';
 import { registerDeviceCommand } from './commands/device.js';
+import { registerStudyCommand } from './commands/study.js';
 import { processOutput, type Output } from './output.js';
 
 const packageJson = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
@@ -15,6 +16,7 @@ export async function main(argv: readonly string[], out: Output = processOutput)
     .exitOverride()
     .configureOutput({ writeOut: (s) => out.stdout(s.trimEnd()), writeErr: (s) => out.stderr(s.trimEnd()) });
   registerDeviceCommand(program, out);
+  registerStudyCommand(program, out);
   try {
     await program.parseAsync([...argv], { from: 'user' });
     return 0;

@@ -1,0 +1,106 @@
+import { z } from 'zod';
+import { UserError } from '../core/errors.js';
+import { zodIssueToUserError } from '../config/zod-error.js';
+import { num } from '../devices/fields.js';
+import { resolveDevice, type DeviceConfig } from '../devices/index.js';
+import { createAlgorithm, parseAlgorithmConfig, type AlgorithmConfig, type AlgorithmReport } from '../algorithms/index.js';
+import { LeastSquaresTask, leastSquaresSchema } from '../data/least-squares.js';
+import { ioSchema } from '../tile/io-config.js';
+import { updateSchema } from '../tile/update-config.js';
+
+const deviceField = z
+  .union([z.string(), z.object({ preset: z.string() }).loose()])
+  .default('soft-bounds')
+  .describe('a device preset or kind name, or { preset, ...fields }');
+
+/** A least-squares training run: task, device, algorithm, training schedule. */
+export const leastSquaresRunSchema = z
+  .object({
+    name: z.string().default('least-squares').describe('label of the run in tables'),
+    task: leastSquaresSchema.default(leastSquaresSchema.parse({})),
+    device: deviceField,
+    slowDevice: z
+      .union([z.string(), z.object({ preset: z.string() }).loose()])
+      .optional()
+      .describe('device of the slow array C of the transfer algorithms (default: device)'),
+    algorithm: z.unknown().default('sgd').describe('an algorithm preset name, or { kind | preset, ...fields }'),
+    forward: ioSchema.partial().default({}).describe('forward IO of the analog arrays'),
+    update: updateSchema.partial().default({}).describe('pulse-train settings of the gradient update'),
+    steps: z.number().int().min(1).default(2000).describe('mini-batch steps'),
+    batch: z.number().int().min(1).default(1).describe('samples per mini-batch'),
+    lr: num(0.01, 'learning rate', { gt: 0 }),
+    seed: z.number().int().min(0).default(0).describe('seed of the device draws and pulse noise'),
+    evaluateEvery: z.number().int().min(1).default(100).describe('record the metrics every this many steps'),
+  })
+  .strict();
+export type LeastSquaresRunInput = z.input<typeof leastSquaresRunSchema>;
+
+export interface LeastSquaresResult {
+  name: string;
+  algorithm: string;
+  seed: number;
+  steps: number[];
+  distance: number[];
+  loss: number[];
+  finalDistance: number;
+  /** Mean distance over the last 20 % of the recorded points (less noisy than the last one). */
+  tailDistance: number;
+  report: AlgorithmReport;
+}
+
+function resolveDeviceField(value: z.output<typeof deviceField>): DeviceConfig {
+  if (typeof value === 'string') return resolveDevice(value);
+  const { preset, ...overrides } = value;
+  return resolveDevice(preset, overrides);
+}
+
+/**
+ * Trains W on the least-squares task: y_pred = forward(x) through the algorithm's arrays,
+ * d = y_pred − y (the gradient of ½‖Wx − y‖² with respect to the output), update(x, d, lr).
+ */
+export function runLeastSquares(input: unknown): LeastSquaresResult {
+  const parsed = leastSquaresRunSchema.safeParse(input ?? {});
+  if (!parsed.success) throw zodIssueToUserError(parsed.error, input, 'run', (p) => (p.length === 0 ? Object.keys(leastSquaresRunSchema.shape) : undefined));
+  const run = parsed.data;
+  const device = resolveDeviceField(run.device);
+  const { config: algorithmConfig, update: presetUpdate } = parseAlgorithmConfig(run.algorithm ?? 'sgd');
+  const task = new LeastSquaresTask(run.task);
+  const { inputs: cols, outputs: rows } = run.task;
+  if (rows * cols > 1e6) throw new UserError('run.task', rows * cols, 'must have at most 10⁶ weights');
+  const algorithm = createAlgorithm(
+    {
+      rows, cols, device, seed: run.seed, forward: run.forward, update: { ...presetUpdate, ...run.update }, name: run.name,
+      ...(run.slowDevice !== undefined ? { slowDevice: resolveDeviceField(run.slowDevice) } : {}),
+    },
+    algorithmConfig as AlgorithmConfig,
+  );
+  const steps: number[] = [];
+  const distance: number[] = [];
+  const loss: number[] = [];
+  const record = (step: number) => {
+    const w = algorithm.weights();
+    steps.push(step);
+    distance.push(task.distance(w));
+    loss.push(task.loss(w));
+  };
+  record(0);
+  for (let step = 1; step <= run.steps; step++) {
+    const { x, y } = task.batch(run.batch);
+    const prediction = algorithm.forward(x, run.batch);
+    for (let k = 0; k < prediction.length; k++) prediction[k] = prediction[k]! - y[k]!;
+    algorithm.update(x, prediction, run.batch, run.lr);
+    if (step % run.evaluateEvery === 0 || step === run.steps) record(step);
+  }
+  const tail = distance.slice(Math.max(1, Math.floor(distance.length * 0.8)));
+  return {
+    name: run.name,
+    algorithm: algorithmConfig.kind,
+    seed: run.seed,
+    steps,
+    distance,
+    loss,
+    finalDistance: distance[distance.length - 1]!,
+    tailDistance: tail.reduce((s, v) => s + v, 0) / tail.length,
+    report: algorithm.report(),
+  };
+}

@@ -1,0 +1,97 @@
+import { z } from 'zod';
+import { zodIssueToUserError } from '../config/zod-error.js';
+import { summarize } from '../core/stats.js';
+import { runLeastSquares, type LeastSquaresResult } from './least-squares.js';
+
+/** A study: named least-squares runs, each repeated over seeds, sharing a base config. */
+export const studySchema = z
+  .object({
+    description: z.string().default('').describe('what the study shows'),
+    seeds: z.array(z.number().int().min(0)).min(1).default([0, 1, 2]).describe('each run is repeated with each seed (device draws, data and W_opt)'),
+    base: z.record(z.string(), z.unknown()).default({}).describe('fields shared by every run (see the least-squares run schema)'),
+    runs: z
+      .array(z.object({ name: z.string(), condition: z.string().default('') }).loose())
+      .min(1)
+      .describe('the runs: a name, an optional condition label, and the fields that differ from base'),
+  })
+  .strict();
+export type StudyInput = z.input<typeof studySchema>;
+
+export interface StudyRow {
+  name: string;
+  condition: string;
+  algorithm: string;
+  /** ‖W − W_opt‖_F at the end, mean and std over seeds. */
+  finalDistance: { mean: number; std: number };
+  /** Mean over the last 20 % of the recorded points, mean and std over seeds. */
+  tailDistance: { mean: number; std: number; perSeed: number[] };
+  /** Pulses over all tiles and purposes, mean over seeds. */
+  pulses: number;
+  pulsesByPurpose: Record<string, number>;
+  transfers: number;
+  /** Distance curve of the first seed. */
+  curve: { steps: number[]; distance: number[] };
+}
+
+export interface StudyResult {
+  description: string;
+  seeds: number[];
+  rows: StudyRow[];
+}
+
+function merge(base: Record<string, unknown>, run: Record<string, unknown>): Record<string, unknown> {
+  const out: Record<string, unknown> = { ...base };
+  for (const [key, value] of Object.entries(run)) {
+    const current = out[key];
+    const mergeable = (v: unknown) => v !== null && typeof v === 'object' && !Array.isArray(v);
+    out[key] = mergeable(current) && mergeable(value) ? { ...(current as object), ...(value as object) } : value;
+  }
+  return out;
+}
+
+/** Runs every run of a study with every seed; `onRun` reports progress. */
+export function runStudy(input: unknown, onRun?: (name: string, seed: number) => void): StudyResult {
+  const parsed = studySchema.safeParse(input);
+  if (!parsed.success) throw zodIssueToUserError(parsed.error, input, 'study', (p) => (p.length === 0 ? Object.keys(studySchema.shape) : undefined));
+  const study = parsed.data;
+  const rows: StudyRow[] = study.runs.map((run) => {
+    const { condition, ...fields } = run;
+    const results: LeastSquaresResult[] = study.seeds.map((seed) => {
+      onRun?.(run.name, seed);
+      const config = merge(study.base, fields);
+      const task = (config['task'] ?? {}) as Record<string, unknown>;
+      return runLeastSquares({ ...config, seed, task: { ...task, seed } });
+    });
+    const final = summarize(results.map((r) => r.finalDistance));
+    const tails = results.map((r) => r.tailDistance);
+    const tail = summarize(tails);
+    const byPurpose: Record<string, number> = {};
+    for (const r of results) for (const [purpose, n] of Object.entries(r.report.pulsesByPurpose)) byPurpose[purpose] = (byPurpose[purpose] ?? 0) + n / results.length;
+    return {
+      name: run.name,
+      condition,
+      algorithm: results[0]!.algorithm,
+      finalDistance: { mean: final.mean, std: final.std },
+      tailDistance: { mean: tail.mean, std: tail.std, perSeed: tails },
+      pulses: summarize(results.map((r) => r.report.totalPulses)).mean,
+      pulsesByPurpose: byPurpose,
+      transfers: summarize(results.map((r) => r.report.transfers)).mean,
+      curve: { steps: results[0]!.steps, distance: results[0]!.distance },
+    };
+  });
+  return { description: study.description, seeds: study.seeds, rows };
+}
+
+/** The study as a markdown table (distances mean ± std over seeds). */
+export function studyTable(result: StudyResult): string {
+  const fmt = (v: number) => (Math.abs(v) >= 1e5 ? v.toExponential(2) : Number(v.toPrecision(3)).toString());
+  const lines = [
+    `| run | condition | algorithm | ‖W − W_opt‖ final | ‖W − W_opt‖ last 20 % | pulses | transfers |`,
+    '|---|---|---|---|---|---|---|',
+    ...result.rows.map(
+      (r) =>
+        `| ${r.name} | ${r.condition} | ${r.algorithm} | ${fmt(r.finalDistance.mean)} ± ${fmt(r.finalDistance.std)} | ${fmt(r.tailDistance.mean)} ± ${fmt(r.tailDistance.std)} | ${fmt(r.pulses)} | ${fmt(r.transfers)} |`,
+    ),
+  ];
+  return lines.join('\n');
+}
