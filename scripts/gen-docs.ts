@@ -1,9 +1,15 @@
 /** Regenerates the schema-derived docs: `npx tsx scripts/gen-docs.ts`. */
 import { readFileSync, writeFileSync } from 'node:fs';
-import { deviceDocs, tileDocTables } from '../src/config/docs.js';
+import { algorithmDocTable, deviceDocs, FIELDS_MARK, tileDocTables } from '../src/config/docs.js';
+import { algorithmKinds } from '../src/algorithms/registry.js';
 
 const MARK = '<!-- tables -->';
 writeFileSync('docs/devices.md', deviceDocs());
 const tile = readFileSync('docs/tile.md', 'utf8');
 writeFileSync('docs/tile.md', `${tile.slice(0, tile.indexOf(MARK) + MARK.length)}\n\n${tileDocTables()}`);
+for (const kind of algorithmKinds) {
+  const path = `docs/algorithms/${kind}.md`;
+  const page = readFileSync(path, 'utf8');
+  writeFileSync(path, `${page.slice(0, page.indexOf(FIELDS_MARK) + FIELDS_MARK.length)}\n\n${algorithmDocTable(kind)}`);
+}
 console.log('wrote docs/devices.md and the tables of docs/tile.md');

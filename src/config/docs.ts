@@ -1,3 +1,4 @@
+import { algorithmSchemas, algorithmPresets, type AlgorithmKind } from '../algorithms/registry.js';
 import { deviceKinds, deviceModels } from '../devices/registry.js';
 import { devicePresets } from '../devices/presets.js';
 import { ioPresets, ioSchema } from '../tile/io-config.js';
@@ -73,3 +74,17 @@ export function tileDocTables(): string {
     '',
   ].join('\n');
 }
+
+/** The field table appended to docs/algorithms/<kind>.md after the `<!-- fields -->` marker. */
+export function algorithmDocTable(kind: AlgorithmKind): string {
+  const presets = Object.entries(algorithmPresets).filter(([, p]) => p.kind === kind);
+  const presetLines = presets.length
+    ? ['', 'Presets (aihwkit `build_config`, aihwkit-model.md §5.9):', '', ...presets.map(([name, p]) => `- \`${name}\`: ${p.note}; sets ${JSON.stringify(p.values)}${p.update ? ` and update ${JSON.stringify(p.update)}` : ''}`)]
+    : [];
+  const fields = Object.keys((algorithmSchemas[kind] as unknown as { shape: object }).shape).length > 1
+    ? schemaTable(algorithmSchemas[kind])
+    : 'No fields besides `kind`.';
+  return [GENERATED, '', '## Fields', '', fields, ...presetLines, ''].join('\n');
+}
+
+export const FIELDS_MARK = '<!-- fields -->';

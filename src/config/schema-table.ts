@@ -25,6 +25,7 @@ function allowed(field: JsonSchemaField): string {
 }
 
 function formatDefault(value: unknown): string {
+  if (value !== null && typeof value === 'object' && !Array.isArray(value)) return 'see docs/tile.md';
   if (typeof value === 'number' && !Number.isInteger(value)) return Number(value.toPrecision(6)).toString();
   return JSON.stringify(value);
 }
@@ -38,7 +39,8 @@ export function schemaTable(schema: z.ZodType, skip: readonly string[] = ['kind'
   const lines = ['| field | default | allowed | meaning |', '|---|---|---|---|'];
   for (const [name, field] of Object.entries(json.properties ?? {})) {
     if (skip.includes(name)) continue;
-    lines.push(`| \`${name}\` | \`${formatDefault(field.default)}\` | ${allowed(field)} | ${field.description ?? ''} |`);
+    const cell = (text: string) => text.replaceAll('|', '\\|');
+    lines.push(`| \`${name}\` | \`${formatDefault(field.default)}\` | ${cell(allowed(field))} | ${cell(field.description ?? '')} |`);
   }
   return lines.join('\n');
 }

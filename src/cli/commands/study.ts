@@ -4,6 +4,8 @@ import { parse as parseYaml } from 'yaml';
 import { UserError } from '../../core/errors.js';
 import { runStudy, studyTable } from '../../experiment/study.js';
 import { writeFileAtomic } from '../../node.js';
+import { renderSvg } from '../../report/svg.js';
+import { studyPlotSpec } from '../../report/study-plot.js';
 import type { Output } from '../output.js';
 
 /** Reads a JSON or YAML file, with a one-line error naming the path. */
@@ -27,8 +29,9 @@ export function registerStudyCommand(program: Command, out: Output): void {
     .description('run a least-squares study: named runs × seeds, a table of final distances and pulse counts')
     .argument('<config>', 'study file (JSON or YAML), e.g. examples/01-least-squares-study.json')
     .option('--out <file>', 'write the full results as JSON (written, then renamed)')
+    .option('--plot <file>', 'write an SVG plot of the distance curves (written, then renamed)')
     .option('--seeds <n>', 'use seeds 0..n−1 instead of the file’s seeds')
-    .action((path: string, flags: { out?: string; seeds?: string }) => {
+    .action(async (path: string, flags: { out?: string; plot?: string; seeds?: string }) => {
       const config = readConfigFile(path) as Record<string, unknown>;
       if (flags.seeds !== undefined) {
         const n = Number(flags.seeds);
@@ -38,6 +41,7 @@ export function registerStudyCommand(program: Command, out: Output): void {
       const started = Date.now();
       const result = runStudy(config, (name, seed) => out.stderr(`running ${name} (seed ${seed}) … ${((Date.now() - started) / 1000).toFixed(1)} s`));
       if (flags.out) writeFileAtomic(flags.out, JSON.stringify(result, null, 2));
+      if (flags.plot) writeFileAtomic(flags.plot, await renderSvg(studyPlotSpec(result)));
       out.stdout(studyTable(result));
       if (flags.out) out.stdout(`\nresults: ${flags.out}`);
     });
