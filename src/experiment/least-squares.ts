@@ -3,7 +3,7 @@ import { UserError } from '../core/errors.js';
 import { zodIssueToUserError } from '../config/zod-error.js';
 import { num } from '../devices/fields.js';
 import { resolveDevice, type DeviceConfig } from '../devices/index.js';
-import { createAlgorithm, parseAlgorithmConfig, type AlgorithmConfig, type AlgorithmReport } from '../algorithms/index.js';
+import { createAlgorithm, parseAlgorithmConfig, type AlgorithmConfig, type AlgorithmReport, type TrainingAlgorithm } from '../algorithms/index.js';
 import { LeastSquaresTask, leastSquaresSchema } from '../data/least-squares.js';
 import { ioSchema } from '../tile/io-config.js';
 import { updateSchema } from '../tile/update-config.js';
@@ -59,6 +59,11 @@ function resolveDeviceField(value: z.output<typeof deviceField>): DeviceConfig {
  * d = y_pred − y (the gradient of ½‖Wx − y‖² with respect to the output), update(x, d, lr).
  */
 export function runLeastSquares(input: unknown): LeastSquaresResult {
+  return prepareLeastSquares(input).train();
+}
+
+/** Validates and builds everything (task, devices, algorithm); `train()` then runs it. */
+export function prepareLeastSquares(input: unknown): { train(): LeastSquaresResult } {
   const parsed = leastSquaresRunSchema.safeParse(input ?? {});
   if (!parsed.success) throw zodIssueToUserError(parsed.error, input, 'run', (p) => (p.length === 0 ? Object.keys(leastSquaresRunSchema.shape) : undefined));
   const run = parsed.data;
@@ -74,6 +79,10 @@ export function runLeastSquares(input: unknown): LeastSquaresResult {
     },
     algorithmConfig as AlgorithmConfig,
   );
+  return { train: () => train(run, task, algorithm, algorithmConfig.kind) };
+}
+
+function train(run: z.output<typeof leastSquaresRunSchema>, task: LeastSquaresTask, algorithm: TrainingAlgorithm, kind: string): LeastSquaresResult {
   const steps: number[] = [];
   const distance: number[] = [];
   const loss: number[] = [];
@@ -94,7 +103,7 @@ export function runLeastSquares(input: unknown): LeastSquaresResult {
   const tail = distance.slice(Math.max(1, Math.floor(distance.length * 0.8)));
   return {
     name: run.name,
-    algorithm: algorithmConfig.kind,
+    algorithm: kind,
     seed: run.seed,
     steps,
     distance,

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { zodIssueToUserError } from '../config/zod-error.js';
 import { summarize } from '../core/stats.js';
-import { runLeastSquares, type LeastSquaresResult } from './least-squares.js';
+import { prepareLeastSquares, type LeastSquaresResult } from './least-squares.js';
 
 /** A study: named least-squares runs, each repeated over seeds, sharing a base config. */
 export const studySchema = z
@@ -54,13 +54,18 @@ export function runStudy(input: unknown, onRun?: (name: string, seed: number) =>
   const parsed = studySchema.safeParse(input);
   if (!parsed.success) throw zodIssueToUserError(parsed.error, input, 'study', (p) => (p.length === 0 ? Object.keys(studySchema.shape) : undefined));
   const study = parsed.data;
-  const rows: StudyRow[] = study.runs.map((run) => {
-    const { condition, ...fields } = run;
-    const results: LeastSquaresResult[] = study.seeds.map((seed) => {
-      onRun?.(run.name, seed);
-      const config = merge(study.base, fields);
-      const task = (config['task'] ?? {}) as Record<string, unknown>;
-      return runLeastSquares({ ...config, seed, task: { ...task, seed } });
+  // Validate and build every run first, so a mistake in the last run fails before any training.
+  const prepared = study.runs.map((run) => {
+    const { condition: _condition, ...fields } = run;
+    const config = merge(study.base, fields);
+    const task = (config['task'] ?? {}) as Record<string, unknown>;
+    return study.seeds.map((seed) => prepareLeastSquares({ ...config, seed, task: { ...task, seed } }));
+  });
+  const rows: StudyRow[] = study.runs.map((run, r) => {
+    const { condition } = run;
+    const results: LeastSquaresResult[] = prepared[r]!.map((p, s) => {
+      onRun?.(run.name, study.seeds[s]!);
+      return p.train();
     });
     const final = summarize(results.map((r) => r.finalDistance));
     const tails = results.map((r) => r.tailDistance);

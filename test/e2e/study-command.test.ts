@@ -1,0 +1,57 @@
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { main } from '../../src/cli/main.js';
+import type { StudyResult } from '../../src/experiment/study.js';
+
+async function cli(...args: string[]) {
+  const stdout: string[] = [];
+  const stderr: string[] = [];
+  const code = await main(args, { stdout: (l) => stdout.push(l), stderr: (l) => stderr.push(l) });
+  return { code, stdout: stdout.join('\n'), stderr: stderr.join('\n') };
+}
+
+const dir = mkdtempSync(join(tmpdir(), 'aimsim-study-'));
+function file(name: string, content: string): string {
+  const path = join(dir, name);
+  writeFileSync(path, content);
+  return path;
+}
+
+describe('aimsim study', () => {
+  it('runs a YAML study, prints the table and writes the JSON and the plot', async () => {
+    const config = file(
+      'small.yaml',
+      ['seeds: [0, 1]', 'base: { steps: 300, lr: 0.05, task: { inputs: 4, outputs: 3 } }', 'runs:', '  - { name: Analog SGD, algorithm: sgd }', '  - { name: TTv1, algorithm: { preset: ttv1, gamma: 0.3 } }'].join('\n'),
+    );
+    const out = join(dir, 'out', 'study.json');
+    const plot = join(dir, 'out', 'study.svg');
+    const { code, stdout, stderr } = await cli('study', config, '--out', out, '--plot', plot);
+    expect(code, stderr).toBe(0);
+    expect(stdout).toMatch(/\| Analog SGD \|  \| analog-sgd \| /);
+    const result = JSON.parse(readFileSync(out, 'utf8')) as StudyResult;
+    expect(result.seeds).toEqual([0, 1]);
+    expect(result.rows.map((r) => r.algorithm)).toEqual(['analog-sgd', 'tiki-taka']);
+    expect(result.rows[1]!.transfers).toBe(300);
+    expect(readFileSync(plot, 'utf8').startsWith('<svg')).toBe(true);
+    expect(stderr).toMatch(/running TTv1 \(seed 1\)/);
+  });
+
+  it('bad study files get one line and exit code 2', async () => {
+    const cases: [string, RegExp][] = [
+      [join(dir, 'missing.json'), /usage error at config file: must be a readable file/],
+      [file('broken.json', '{ "runs": ['), /usage error at config file: must be valid JSON/],
+      [file('nokey.json', '{ "runs": [{ "name": "x" }], "runz": [] }'), /config error at study\.runz: unknown key; allowed keys: description, seeds, base, runs/],
+      [file('badrun.json', '{ "runs": [{ "name": "x", "lr": -1 }] }'), /config error at run\.lr: must be > 0, got -1/],
+      [file('badalgo.json', '{ "runs": [{ "name": "x", "algorithm": { "kind": "tiki-taka", "gama": 1 } }] }'), /config error at algorithm\.gama: unknown key/],
+      [file('baddevice.json', '{ "runs": [{ "name": "x", "device": { "preset": "soft-bounds", "dwMin": 0 } }] }'), /config error at device\.dwMin: must be > 0, got 0/],
+    ];
+    for (const [path, pattern] of cases) {
+      const { code, stderr } = await cli('study', path);
+      expect(code, path).toBe(2);
+      expect(stderr.trim().split('\n'), path).toHaveLength(1);
+      expect(stderr, path).toMatch(pattern);
+    }
+  });
+});
