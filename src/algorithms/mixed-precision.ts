@@ -1,11 +1,9 @@
 import { z } from 'zod';
-import { UserError } from '../core/errors.js';
 import { flag, num } from '../devices/fields.js';
 import { Rng } from '../rng/index.js';
-import { AnalogTile } from '../tile/index.js';
-import { tileOptions } from './analog-sgd.js';
+import { SingleArrayAlgorithm } from './single-array.js';
 import { absMax } from './transfer-base.js';
-import { buildReport, postUpdateStep, type AlgorithmReport, type AlgorithmSetup, type TrainingAlgorithm } from './types.js';
+import { postUpdateStep, type AlgorithmSetup } from './types.js';
 
 /** Mixed precision, aihwkit MixedPrecisionCompound (aihwkit-model.md §5.8; papers.md §2.11). */
 export const mixedPrecisionSchema = z
@@ -30,11 +28,8 @@ export type MixedPrecisionConfig = z.output<typeof mixedPrecisionSchema>;
  * χ −= n·ε. The transfer is deterministic pulse counts, as the MP papers describe; aihwkit sends
  * them as a UM/UBLM pulse train, which realises the same counts only in expectation.
  */
-export class MixedPrecision implements TrainingAlgorithm {
+export class MixedPrecision extends SingleArrayAlgorithm {
   readonly kind = 'mixed-precision';
-  readonly rows: number;
-  readonly cols: number;
-  readonly array: AnalogTile;
   readonly accumulator: Float64Array;
   private readonly config: MixedPrecisionConfig;
   private readonly rng: Rng;
@@ -43,10 +38,8 @@ export class MixedPrecision implements TrainingAlgorithm {
   private transferCount = 0;
 
   constructor(setup: AlgorithmSetup, config: MixedPrecisionConfig) {
-    this.rows = setup.rows;
-    this.cols = setup.cols;
+    super(setup);
     this.config = config;
-    this.array = new AnalogTile({ ...tileOptions(setup), name: `${setup.name ?? 'layer'}/array` });
     this.accumulator = new Float64Array(setup.rows * setup.cols);
     this.rng = Rng.stream(setup.seed, setup.name ?? 'layer', 'mixed-precision');
   }
@@ -54,18 +47,6 @@ export class MixedPrecision implements TrainingAlgorithm {
   /** ε: the pulse step the transfer assumes. */
   get epsilon(): number {
     return (this.config.granularity > 0 ? this.config.granularity : this.array.device.granularity) * this.config.transferLr;
-  }
-
-  weights(): Float64Array {
-    return this.array.weights();
-  }
-
-  forward(x: ArrayLike<number>, batch: number): Float64Array {
-    return this.array.forward(x, batch);
-  }
-
-  backward(d: ArrayLike<number>, batch: number): Float64Array {
-    return this.array.backward(d, batch);
   }
 
   /** Quantises v to `bins` levels of width max|v|/(bins/2), stochastically if asked (§5.8). */
@@ -120,16 +101,7 @@ export class MixedPrecision implements TrainingAlgorithm {
     this.transferCount++;
   }
 
-  setWeights(weights: ArrayLike<number>): void {
-    if (weights.length !== this.rows * this.cols) throw new UserError('weights', weights.length, `must have ${this.rows * this.cols} entries`);
-    this.array.setWeights(weights);
-  }
-
-  tiles(): Record<string, AnalogTile> {
-    return { array: this.array };
-  }
-
-  report(): AlgorithmReport {
-    return buildReport(this.kind, this.tiles(), this.transferCount);
+  protected override transfers(): number {
+    return this.transferCount;
   }
 }

@@ -2,7 +2,7 @@ import { UserError } from '../core/errors.js';
 import { Rng } from '../rng/index.js';
 import { AnalogTile, ioSchema, type IoConfig, type UpdateConfig } from '../tile/index.js';
 import { analogMvm } from '../tile/io.js';
-import { tileOptions } from './analog-sgd.js';
+import { tileOptions } from './single-array.js';
 import { buildReport, postUpdateStep, sample, type AlgorithmReport, type AlgorithmSetup, type TrainingAlgorithm } from './types.js';
 
 export interface TransferSettings {

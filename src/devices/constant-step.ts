@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { pulsedFields } from './fields.js';
 import type { DeviceModel } from './model.js';
 import type { DeviceResponse } from './response.js';
+import { multiplicativePulse } from './pulse-loop.js';
 import { populateCommonHidden } from './common-hidden.js';
 import { checkBounds } from './refinements.js';
 
@@ -33,10 +34,7 @@ export const constantStep: DeviceModel<ConstantStepConfig> = {
       symmetricPointMethod: 'closed-form',
       expectedUp: (k) => scaleUp[k]!,
       expectedDown: (k) => scaleDown[k]!,
-      pulseOnce(k, g, up, rng) {
-        const factor = sigma > 0 ? 1 + sigma * rng.normal() : 1;
-        return up ? g + scaleUp[k]! * factor : g - scaleDown[k]! * factor;
-      },
+      pulseOnce: multiplicativePulse((k) => scaleUp[k]!, (k) => scaleDown[k]!, sigma),
       // Constant steps never balance unless equal: the device runs to the bound of the larger step.
       symmetricPoint(k) {
         const drift = scaleUp[k]! - scaleDown[k]!;

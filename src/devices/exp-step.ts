@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { num, pulsedFields, writeNoiseFields } from './fields.js';
 import type { DeviceModel } from './model.js';
 import type { DeviceResponse } from './response.js';
+import { multiplicativePulse } from './pulse-loop.js';
 import { populateCommonHidden } from './common-hidden.js';
 import { solveSymmetricPoint } from './symmetric-point.js';
 import { checkBounds } from './refinements.js';
@@ -38,6 +39,7 @@ export const expStep: DeviceModel<ExpStepConfig> = {
     const z = (k: number, g: number) => (2 * a * g) / (bmax[k]! - bmin[k]!) + b;
     const expectedUp = (k: number, g: number) => Math.max(1 - aUp * Math.exp(gammaUp * z(k, g)), 0) * scaleUp[k]!;
     const expectedDown = (k: number, g: number) => Math.max(1 - aDown * Math.exp(-gammaDown * z(k, g)), 0) * scaleDown[k]!;
+    const plain = multiplicativePulse(expectedUp, expectedDown, sigma);
     // Granularity: the down step at w = 0, else dwMin (aihwkit-model.md §2.1).
     const yDownAtZero = Math.max(1 - aDown * Math.exp(-gammaDown * b), 0);
     const device: DeviceResponse = {
@@ -53,13 +55,10 @@ export const expStep: DeviceModel<ExpStepConfig> = {
       expectedUp,
       expectedDown,
       pulseOnce(k, g, up, rng) {
+        if (!complexNoise) return plain(k, g, up, rng);
+        // "Complex noise": w += Δ + σ(|Δ| + σ_add + σ_slope·|w|)ξ (aihwkit-model.md §2.2).
         const step = up ? expectedUp(k, g) : -expectedDown(k, g);
-        if (sigma === 0) return g + step;
-        if (complexNoise) {
-          // "Complex noise": w += Δ + σ(|Δ| + σ_add + σ_slope·|w|)ξ (aihwkit-model.md §2.2).
-          return g + step + sigma * (Math.abs(step) + dwMinStdAdd + dwMinStdSlope * Math.abs(g)) * rng.normal();
-        }
-        return g + step * (1 + sigma * rng.normal());
+        return g + step + sigma * (Math.abs(step) + dwMinStdAdd + dwMinStdSlope * Math.abs(g)) * rng.normal();
       },
       symmetricPoint: (k) => solveSymmetricPoint(device, k),
     };

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { num } from './fields.js';
+import { num, pulsedFields } from './fields.js';
 import type { DeviceModel } from './model.js';
 import type { DeviceResponse } from './response.js';
 import { drawNormals } from './common-hidden.js';
@@ -9,13 +9,13 @@ export const idealSchema = z
   .object({
     kind: z.literal('ideal'),
     dwMin: num(0.001, 'step of one pulse when the device is pulsed directly (aimsim device, calibration); training updates are exact', { gt: 0 }),
-    reset: num(0, 'mean reset target'),
-    resetDtod: num(0, 'device-to-device spread of the reset target (absolute)', { min: 0 }),
-    resetStd: num(0.01, 'cycle-to-cycle noise of a reset (absolute)', { min: 0 }),
-    lifetime: num(0, 'decay lifetime in mini-batches (0 = no decay)', { min: 0 }),
-    lifetimeDtod: num(0, 'device-to-device spread of the lifetime (relative)', { min: 0 }),
-    diffusion: num(0, 'random-walk standard deviation per mini-batch (absolute)', { min: 0 }),
-    diffusionDtod: num(0, 'device-to-device spread of the diffusion rate (relative)', { min: 0 }),
+    reset: pulsedFields.reset,
+    resetDtod: pulsedFields.resetDtod,
+    resetStd: pulsedFields.resetStd,
+    lifetime: pulsedFields.lifetime,
+    lifetimeDtod: pulsedFields.lifetimeDtod,
+    diffusion: pulsedFields.diffusion,
+    diffusionDtod: pulsedFields.diffusionDtod,
   })
   .strict();
 export type IdealConfig = z.output<typeof idealSchema>;

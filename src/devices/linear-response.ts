@@ -87,3 +87,28 @@ export function softBoundsSteps(hidden: CommonHidden): LinearSteps {
   }
   return { offsetUp: hidden.scaleUp, slopeUp, offsetDown: hidden.scaleDown, slopeDown };
 }
+
+/** The config fields every linear-response model passes the same way. */
+export interface LinearNoiseConfig {
+  dwMin: number;
+  dwMinStd: number;
+  multNoise: boolean;
+  writeNoiseStd: number;
+  applyWriteNoiseOnSet: boolean;
+  resetStd: number;
+}
+
+/** `linearResponse` for a model whose granularity is dwMin and whose write noise is in dwMin units. */
+export function linearResponseOf(kind: string, config: LinearNoiseConfig, hidden: CommonHidden, steps: LinearSteps): DeviceResponse {
+  return linearResponse({
+    kind,
+    hidden,
+    steps,
+    dwMinStd: config.dwMinStd,
+    multNoise: config.multNoise,
+    granularity: config.dwMin,
+    writeNoise: config.writeNoiseStd * config.dwMin,
+    applyWriteNoiseOnSet: config.applyWriteNoiseOnSet,
+    resetStd: config.resetStd,
+  });
+}

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { flag, num, pulsedFields, writeNoiseFields } from './fields.js';
 import type { DeviceModel } from './model.js';
 import { drawNormals, populateCommonHidden } from './common-hidden.js';
-import { linearResponse } from './linear-response.js';
+import { linearResponseOf } from './linear-response.js';
 import { checkBounds } from './refinements.js';
 
 /** LinearStepDevice (aihwkit-model.md §2.2): steps linear in w with slopes γ±. */
@@ -53,16 +53,6 @@ export const linearStep: DeviceModel<LinearStepConfig> = {
       slopeUp[k] = up === 0 ? 0 : (-gammaUp * up) / refUp;
       slopeDown[k] = down === 0 ? 0 : (-gammaDown * down) / refDown;
     }
-    return linearResponse({
-      kind: 'linear-step',
-      hidden,
-      steps: { offsetUp: hidden.scaleUp, slopeUp, offsetDown: hidden.scaleDown, slopeDown },
-      dwMinStd: config.dwMinStd,
-      multNoise: config.multNoise,
-      granularity: config.dwMin,
-      writeNoise: config.writeNoiseStd * config.dwMin,
-      applyWriteNoiseOnSet: config.applyWriteNoiseOnSet,
-      resetStd: config.resetStd,
-    });
+    return linearResponseOf('linear-step', config, hidden, { offsetUp: hidden.scaleUp, slopeUp, offsetDown: hidden.scaleDown, slopeDown });
   },
 };

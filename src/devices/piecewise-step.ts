@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { pulsedFields, writeNoiseFields } from './fields.js';
 import type { DeviceModel } from './model.js';
 import type { DeviceResponse } from './response.js';
+import { multiplicativePulse } from './pulse-loop.js';
 import { populateCommonHidden } from './common-hidden.js';
 import { solveSymmetricPoint } from './symmetric-point.js';
 import { checkBounds } from './refinements.js';
@@ -59,10 +60,7 @@ export const piecewiseStep: DeviceModel<PiecewiseStepConfig> = {
       symmetricPointMethod: 'numeric',
       expectedUp,
       expectedDown,
-      pulseOnce(k, g, up, rng) {
-        const factor = sigma > 0 ? 1 + sigma * rng.normal() : 1;
-        return up ? g + expectedUp(k, g) * factor : g - expectedDown(k, g) * factor;
-      },
+      pulseOnce: multiplicativePulse(expectedUp, expectedDown, sigma),
       symmetricPoint: (k) => solveSymmetricPoint(device, k),
     };
     return device;

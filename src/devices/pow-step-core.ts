@@ -1,6 +1,7 @@
 import type { Rng } from '../rng/index.js';
 import { drawNormals } from './common-hidden.js';
 import type { CommonHidden, DeviceResponse } from './response.js';
+import { multiplicativePulse } from './pulse-loop.js';
 import { solveSymmetricPoint } from './symmetric-point.js';
 
 /** The exponent fields shared by pow-step and pow-step-reference. */
@@ -61,10 +62,7 @@ export function powResponse(
     symmetricPointMethod: 'closed-form',
     expectedUp,
     expectedDown,
-    pulseOnce(k, g, up, rng) {
-      const factor = sigma > 0 ? 1 + sigma * rng.normal() : 1;
-      return up ? g + expectedUp(k, g) * factor : g - expectedDown(k, g) * factor;
-    },
+    pulseOnce: multiplicativePulse(expectedUp, expectedDown, sigma),
     symmetricPoint(k) {
       // Equal exponents: Δw⁺(b^max − g)^γ = Δw⁻(g − b^min)^γ ⇒ g* = (b^max + ρ·b^min)/(1 + ρ),
       // ρ = (Δw⁻/Δw⁺)^{1/γ}. Unequal exponents have no closed form.

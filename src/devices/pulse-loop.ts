@@ -23,3 +23,18 @@ export function clipToBounds(device: DeviceResponse, k: number, g: number): numb
   const lo = device.hidden.bmin[k]!;
   return g > hi ? hi : g < lo ? lo : g;
 }
+
+/**
+ * The pulse of most models: the expected step times (1 + σξ), a fresh ξ per pulse
+ * (aihwkit-model.md §2.2 "multiplicative" c2c noise). No draw when σ = 0.
+ */
+export function multiplicativePulse(
+  expectedUp: (k: number, g: number) => number,
+  expectedDown: (k: number, g: number) => number,
+  sigma: number,
+): DeviceResponse['pulseOnce'] {
+  return (k, g, up, rng) => {
+    const factor = sigma > 0 ? 1 + sigma * rng.normal() : 1;
+    return up ? g + expectedUp(k, g) * factor : g - expectedDown(k, g) * factor;
+  };
+}

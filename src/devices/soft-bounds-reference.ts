@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { flag, num, pulsedFields, referenceFields, writeNoiseFields } from './fields.js';
 import type { DeviceModel } from './model.js';
 import { drawNormals, populateCommonHidden } from './common-hidden.js';
-import { linearResponse, softBoundsSteps } from './linear-response.js';
+import { linearResponseOf, softBoundsSteps } from './linear-response.js';
 import { checkBounds } from './refinements.js';
 
 /**
@@ -42,17 +42,7 @@ export const softBoundsReference: DeviceModel<SoftBoundsReferenceConfig> = {
         if (down > 0) hidden.bmin[k] = -down / ((down / -hidden.bmin[k]!) * Math.abs(1 + config.slopeDownDtod * xiDown[k]!));
       }
     }
-    const device = linearResponse({
-      kind: 'soft-bounds-reference',
-      hidden,
-      steps: softBoundsSteps(hidden),
-      dwMinStd: config.dwMinStd,
-      multNoise: config.multNoise,
-      granularity: config.dwMin,
-      writeNoise: config.writeNoiseStd * config.dwMin,
-      applyWriteNoiseOnSet: config.applyWriteNoiseOnSet,
-      resetStd: config.resetStd,
-    });
+    const device = linearResponseOf('soft-bounds-reference', config, hidden, softBoundsSteps(hidden));
     const offsets = drawNormals(rng.split('reference'), size);
     const reference = new Float64Array(size);
     for (let k = 0; k < size; k++) {

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { flag, pulsedFields, writeNoiseFields } from './fields.js';
 import type { DeviceModel } from './model.js';
 import { populateCommonHidden } from './common-hidden.js';
-import { linearResponse, softBoundsSteps } from './linear-response.js';
+import { linearResponseOf, softBoundsSteps } from './linear-response.js';
 import { checkBounds } from './refinements.js';
 
 /**
@@ -27,16 +27,6 @@ export const softBounds: DeviceModel<SoftBoundsConfig> = {
   symmetricPointMethod: 'closed-form',
   build(config, size, rng) {
     const hidden = populateCommonHidden(config, size, rng);
-    return linearResponse({
-      kind: 'soft-bounds',
-      hidden,
-      steps: softBoundsSteps(hidden),
-      dwMinStd: config.dwMinStd,
-      multNoise: config.multNoise,
-      granularity: config.dwMin,
-      writeNoise: config.writeNoiseStd * config.dwMin,
-      applyWriteNoiseOnSet: config.applyWriteNoiseOnSet,
-      resetStd: config.resetStd,
-    });
+    return linearResponseOf('soft-bounds', config, hidden, softBoundsSteps(hidden));
   },
 };
