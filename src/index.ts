@@ -10,3 +10,4 @@ export type { CharacterizeOptions, DeviceCharacterization, Trace } from './tile/
 export { devicePlotSpec } from './report/device-plot.js';
 export { renderSvg } from './report/svg.js';
 export * from './algorithms/index.js';
+export * from './nn/index.js';

@@ -1,0 +1,73 @@
+import type { TrainingAlgorithm } from '../algorithms/index.js';
+import type { Layer, Shape } from './layer.js';
+
+type Kind = 'relu' | 'sigmoid' | 'tanh';
+
+/** Element-wise activation; the derivative is taken from the cached output (or input for ReLU). */
+export class Activation implements Layer {
+  readonly name: string;
+  readonly inputShape: Shape;
+  readonly outputShape: Shape;
+  private readonly kind: Kind;
+  private output: Float64Array = new Float64Array(0);
+
+  constructor(kind: Kind, shape: Shape) {
+    this.kind = kind;
+    this.name = kind;
+    this.inputShape = shape;
+    this.outputShape = shape;
+  }
+
+  forward(x: Float64Array): Float64Array {
+    const y = new Float64Array(x.length);
+    for (let k = 0; k < x.length; k++) {
+      const v = x[k]!;
+      y[k] = this.kind === 'relu' ? (v > 0 ? v : 0) : this.kind === 'sigmoid' ? 1 / (1 + Math.exp(-v)) : Math.tanh(v);
+    }
+    this.output = y;
+    return y;
+  }
+
+  backward(dy: Float64Array): Float64Array {
+    const y = this.output;
+    const dx = new Float64Array(dy.length);
+    for (let k = 0; k < dy.length; k++) {
+      const v = y[k]!;
+      const slope = this.kind === 'relu' ? (v > 0 ? 1 : 0) : this.kind === 'sigmoid' ? v * (1 - v) : 1 - v * v;
+      dx[k] = dy[k]! * slope;
+    }
+    return dx;
+  }
+
+  update(): void {}
+
+  algorithms(): Record<string, TrainingAlgorithm> {
+    return {};
+  }
+}
+
+/** Flatten [C, H, W] to [C·H·W]: the memory layout is already flat, so only the shape changes. */
+export class Flatten implements Layer {
+  readonly name = 'flatten';
+  readonly inputShape: Shape;
+  readonly outputShape: Shape;
+
+  constructor(shape: Shape) {
+    this.inputShape = shape;
+    this.outputShape = [shape.reduce((a, b) => a * b, 1)];
+  }
+
+  forward(x: Float64Array): Float64Array {
+    return x;
+  }
+
+  backward(dy: Float64Array): Float64Array {
+    return dy;
+  }
+
+  update(): void {}
+
+  algorithms(): Record<string, TrainingAlgorithm> {
+    return {};
+  }
+}

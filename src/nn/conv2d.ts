@@ -1,0 +1,143 @@
+import type { TrainingAlgorithm } from '../algorithms/index.js';
+import { UserError } from '../core/errors.js';
+import type { Layer, Shape } from './layer.js';
+import type { AlgorithmFactory, BiasMode } from './linear.js';
+
+export interface Conv2dOptions {
+  kernel: number;
+  stride?: number;
+  padding?: number;
+  bias?: BiasMode;
+  name?: string;
+}
+
+/**
+ * 2-D convolution by im2col (aihwkit-model.md §1.2): every output position's input patch (C·k·k
+ * values, order c, ki, kj) is one vector of the analog MVM, and one pulsed update in order. The
+ * kernel matrix is out-channels × C·k·k (+1 column for an analog bias).
+ */
+export class Conv2d implements Layer {
+  readonly name: string;
+  readonly inputShape: Shape;
+  readonly outputShape: Shape;
+  readonly weights: TrainingAlgorithm;
+  readonly bias: Float64Array | null;
+  private readonly k: number;
+  private readonly stride: number;
+  private readonly padding: number;
+  private readonly biasMode: BiasMode;
+  private readonly patchSize: number;
+  private readonly positions: number;
+  private patches: Float64Array = new Float64Array(0);
+  private dyPatches: Float64Array = new Float64Array(0);
+  private rowsUsed = 0;
+
+  constructor(inputShape: Shape, outChannels: number, factory: AlgorithmFactory, options: Conv2dOptions) {
+    const [c, h, w] = inputShape as [number, number, number];
+    if (inputShape.length !== 3) throw new UserError('conv2d.input', inputShape, 'must be [channels, height, width]');
+    this.k = options.kernel;
+    this.stride = options.stride ?? 1;
+    this.padding = options.padding ?? 0;
+    const outH = Math.floor((h + 2 * this.padding - this.k) / this.stride) + 1;
+    const outW = Math.floor((w + 2 * this.padding - this.k) / this.stride) + 1;
+    if (!(outH >= 1 && outW >= 1)) throw new UserError('conv2d.kernel', this.k, `must fit the ${h}×${w} input (with padding ${this.padding})`);
+    this.name = options.name ?? 'conv2d';
+    this.inputShape = inputShape;
+    this.outputShape = [outChannels, outH, outW];
+    this.biasMode = options.bias ?? 'digital';
+    this.patchSize = c * this.k * this.k + (this.biasMode === 'analog' ? 1 : 0);
+    this.positions = outH * outW;
+    this.weights = factory(outChannels, this.patchSize, this.name);
+    this.bias = this.biasMode === 'digital' ? new Float64Array(outChannels) : null;
+  }
+
+  /** For each patch entry p of output position (oh, ow): the input index, or −1 in the padding. */
+  private inputIndex(channel: number, ki: number, kj: number, oh: number, ow: number): number {
+    const [, h, w] = this.inputShape as [number, number, number];
+    const ih = oh * this.stride - this.padding + ki;
+    const iw = ow * this.stride - this.padding + kj;
+    return ih < 0 || iw < 0 || ih >= h || iw >= w ? -1 : (channel * h + ih) * w + iw;
+  }
+
+  forward(x: Float64Array, batch: number): Float64Array {
+    const [c] = this.inputShape as [number];
+    const [outC, outH, outW] = this.outputShape as [number, number, number];
+    const inSize = this.inputShape.reduce((a, b) => a * b, 1);
+    const rows = batch * this.positions;
+    const patches = new Float64Array(rows * this.patchSize);
+    for (let b = 0; b < batch; b++) {
+      for (let oh = 0; oh < outH; oh++) {
+        for (let ow = 0; ow < outW; ow++) {
+          const base = (b * this.positions + oh * outW + ow) * this.patchSize;
+          let p = 0;
+          for (let ch = 0; ch < c; ch++) {
+            for (let ki = 0; ki < this.k; ki++) {
+              for (let kj = 0; kj < this.k; kj++, p++) {
+                const index = this.inputIndex(ch, ki, kj, oh, ow);
+                patches[base + p] = index < 0 ? 0 : x[b * inSize + index]!;
+              }
+            }
+          }
+          if (this.biasMode === 'analog') patches[base + p] = 1;
+        }
+      }
+    }
+    this.patches = patches;
+    this.rowsUsed = rows;
+    const y = this.weights.forward(patches, rows); // rows × outC
+    const out = new Float64Array(batch * outC * this.positions);
+    for (let b = 0; b < batch; b++) {
+      for (let pos = 0; pos < this.positions; pos++) {
+        for (let o = 0; o < outC; o++) {
+          out[(b * outC + o) * this.positions + pos] = y[(b * this.positions + pos) * outC + o]! + (this.bias ? this.bias[o]! : 0);
+        }
+      }
+    }
+    return out;
+  }
+
+  backward(dy: Float64Array, batch: number): Float64Array {
+    const [c] = this.inputShape as [number];
+    const [outC, , outW] = this.outputShape as [number, number, number];
+    const rows = batch * this.positions;
+    const dyPatches = new Float64Array(rows * outC);
+    for (let b = 0; b < batch; b++) {
+      for (let pos = 0; pos < this.positions; pos++) {
+        for (let o = 0; o < outC; o++) dyPatches[(b * this.positions + pos) * outC + o] = dy[(b * outC + o) * this.positions + pos]!;
+      }
+    }
+    this.dyPatches = dyPatches;
+    const dPatches = this.weights.backward(dyPatches, rows);
+    const inSize = this.inputShape.reduce((a, b) => a * b, 1);
+    const dx = new Float64Array(batch * inSize);
+    for (let b = 0; b < batch; b++) {
+      for (let pos = 0; pos < this.positions; pos++) {
+        const oh = Math.floor(pos / outW);
+        const ow = pos % outW;
+        const base = (b * this.positions + pos) * this.patchSize;
+        let p = 0;
+        for (let ch = 0; ch < c; ch++) {
+          for (let ki = 0; ki < this.k; ki++) {
+            for (let kj = 0; kj < this.k; kj++, p++) {
+              const index = this.inputIndex(ch, ki, kj, oh, ow);
+              if (index >= 0) dx[b * inSize + index] = dx[b * inSize + index]! + dPatches[base + p]!;
+            }
+          }
+        }
+      }
+    }
+    return dx;
+  }
+
+  update(lr: number): void {
+    this.weights.update(this.patches, this.dyPatches, this.rowsUsed, lr);
+    if (this.bias) {
+      const outC = this.outputShape[0]!;
+      for (let r = 0; r < this.rowsUsed; r++) for (let o = 0; o < outC; o++) this.bias[o] = this.bias[o]! - lr * this.dyPatches[r * outC + o]!;
+    }
+  }
+
+  algorithms(): Record<string, TrainingAlgorithm> {
+    return { [this.name]: this.weights };
+  }
+}

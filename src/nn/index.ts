@@ -1,0 +1,11 @@
+export type { Layer, Shape } from './layer.js';
+export { sizeOf } from './layer.js';
+export { Linear } from './linear.js';
+export type { AlgorithmFactory, BiasMode } from './linear.js';
+export { Conv2d } from './conv2d.js';
+export type { Conv2dOptions } from './conv2d.js';
+export { Pool2d } from './pool2d.js';
+export { Activation, Flatten } from './activations.js';
+export { Sequential } from './sequential.js';
+export { softmaxCrossEntropy, meanSquaredError, accuracy } from './loss.js';
+export type { LossResult } from './loss.js';
