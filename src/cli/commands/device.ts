@@ -4,7 +4,7 @@ import { deviceFieldNames, deviceNames, devicePresets, deviceKinds, resolveDevic
 import { characterizeDevice, defaultCharacterizeOptions, type CharacterizeOptions, type DeviceCharacterization } from '../../tile/characterize-device.js';
 import { devicePlotSpec } from '../../report/device-plot.js';
 import { renderSvg } from '../../report/svg.js';
-import { writeFileAtomic } from '../../node.js';
+import { writeFileAtomic } from '../../node/index.js';
 import { parseSetPairs } from '../set-values.js';
 import type { Output } from '../output.js';
 

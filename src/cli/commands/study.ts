@@ -3,7 +3,7 @@ import type { Command } from 'commander';
 import { parse as parseYaml } from 'yaml';
 import { UserError } from '../../core/errors.js';
 import { runStudy, studyTable } from '../../experiment/study.js';
-import { writeFileAtomic } from '../../node.js';
+import { writeFileAtomic } from '../../node/index.js';
 import { renderSvg } from '../../report/svg.js';
 import { studyPlotSpec } from '../../report/study-plot.js';
 import type { Output } from '../output.js';

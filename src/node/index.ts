@@ -4,7 +4,8 @@
 import { mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 
-export * from './index.js';
+export * from '../index.js';
+export { loadIdxDataset, loadCifar10, DEBIAN_FASHION_MNIST } from './datasets.js';
 
 let temporaryCounter = 0;
 
