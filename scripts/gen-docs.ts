@@ -1,12 +1,14 @@
 /** Regenerates the schema-derived docs: `npx tsx scripts/gen-docs.ts`. */
 import { readFileSync, writeFileSync } from 'node:fs';
-import { algorithmDocTable, deviceDocs, FIELDS_MARK, tileDocTables } from '../src/config/docs.js';
+import { algorithmDocTable, deviceDocs, experimentDocTables, FIELDS_MARK, tileDocTables } from '../src/config/docs.js';
 import { algorithmKinds } from '../src/algorithms/registry.js';
 
 const MARK = '<!-- tables -->';
 writeFileSync('docs/devices.md', deviceDocs());
 const tile = readFileSync('docs/tile.md', 'utf8');
 writeFileSync('docs/tile.md', `${tile.slice(0, tile.indexOf(MARK) + MARK.length)}\n\n${tileDocTables()}`);
+const experiments = readFileSync('docs/experiments.md', 'utf8');
+writeFileSync('docs/experiments.md', `${experiments.slice(0, experiments.indexOf(MARK) + MARK.length)}\n\n${experimentDocTables()}`);
 for (const kind of algorithmKinds) {
   const path = `docs/algorithms/${kind}.md`;
   const page = readFileSync(path, 'utf8');

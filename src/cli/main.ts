@@ -3,6 +3,7 @@ import { Command, CommanderError } from 'commander';
 import { UserError } from '../core/errors.js';
 import { registerDeviceCommand } from './commands/device.js';
 import { registerStudyCommand } from './commands/study.js';
+import { registerRunCommand } from './commands/run.js';
 import { processOutput, type Output } from './output.js';
 
 const packageJson = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
@@ -17,6 +18,7 @@ export async function main(argv: readonly string[], out: Output = processOutput)
     .configureOutput({ writeOut: (s) => out.stdout(s.trimEnd()), writeErr: (s) => out.stderr(s.trimEnd()) });
   registerDeviceCommand(program, out);
   registerStudyCommand(program, out);
+  registerRunCommand(program, out);
   try {
     await program.parseAsync([...argv], { from: 'user' });
     return 0;

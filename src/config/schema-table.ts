@@ -25,7 +25,10 @@ function allowed(field: JsonSchemaField): string {
 }
 
 function formatDefault(value: unknown): string {
-  if (value !== null && typeof value === 'object' && !Array.isArray(value)) return 'see docs/tile.md';
+  if (value !== null && typeof value === 'object' && !Array.isArray(value)) {
+    const text = JSON.stringify(value);
+    return text.length <= 100 ? text : 'the defaults of each of its fields';
+  }
   if (typeof value === 'number' && !Number.isInteger(value)) return Number(value.toPrecision(6)).toString();
   return JSON.stringify(value);
 }

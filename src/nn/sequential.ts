@@ -36,7 +36,8 @@ export class Sequential implements Layer {
   algorithms(): Record<string, TrainingAlgorithm> {
     const all: Record<string, TrainingAlgorithm> = {};
     this.layers.forEach((layer, i) => {
-      for (const [name, algorithm] of Object.entries(layer.algorithms())) all[`${i}:${name}`] = algorithm;
+      // Layer names are keys; the index is prepended only where two layers share a name.
+      for (const [name, algorithm] of Object.entries(layer.algorithms())) all[name in all ? `${i}:${name}` : name] = algorithm;
     });
     return all;
   }

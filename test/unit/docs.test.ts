@@ -1,12 +1,13 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { algorithmDocTable, deviceDocs, tileDocTables } from '../../src/config/docs.js';
+import { algorithmDocTable, deviceDocs, experimentDocTables, tileDocTables } from '../../src/config/docs.js';
 import { algorithmKinds } from '../../src/algorithms/registry.js';
 
 describe('generated docs', () => {
   it('docs/devices.md and the tables of docs/tile.md match the schemas (run `npx tsx scripts/gen-docs.ts`)', () => {
     expect(readFileSync('docs/devices.md', 'utf8')).toBe(deviceDocs());
     expect(readFileSync('docs/tile.md', 'utf8').endsWith(tileDocTables())).toBe(true);
+    expect(readFileSync('docs/experiments.md', 'utf8').endsWith(experimentDocTables())).toBe(true);
   });
 
   it('every algorithm has a page whose field table matches its schema', () => {

@@ -1,0 +1,72 @@
+import { join } from 'node:path';
+import type { Command } from 'commander';
+import type { ExperimentConfig } from '../../config/experiment.js';
+import { UserError } from '../../core/errors.js';
+import { runExperiment } from '../../experiment/run.js';
+import { loadCifar10, loadIdxDataset, writeFileAtomic, DEBIAN_FASHION_MNIST } from '../../node/index.js';
+import { parseSetPairs } from '../set-values.js';
+import { readConfigFile } from './study.js';
+import type { Output } from '../output.js';
+
+/** Sets `a.b.c = value` in a nested plain object, creating objects on the way. */
+export function setPath(target: Record<string, unknown>, path: string, value: unknown): void {
+  const keys = path.split('.');
+  let node: Record<string, unknown> = target;
+  for (const key of keys.slice(0, -1)) {
+    const next = node[key];
+    if (next === undefined) node[key] = {};
+    else if (next === null || typeof next !== 'object' || Array.isArray(next)) throw new UserError('--set', path, `cannot set inside ${key}, which is not an object`, 'usage error');
+    node = node[key] as Record<string, unknown>;
+  }
+  node[keys[keys.length - 1]!] = value;
+}
+
+async function loadFiles(data: ExperimentConfig['data']) {
+  switch (data.dataset) {
+    case 'fashion-mnist':
+      return loadIdxDataset(data.path ?? DEBIAN_FASHION_MNIST, 'fashion-mnist');
+    case 'mnist':
+      if (!data.path) throw new UserError('config.data.path', data.path, 'must name the folder of the MNIST IDX files');
+      return loadIdxDataset(data.path, 'mnist');
+    case 'cifar10':
+      if (!data.path) throw new UserError('config.data.path', data.path, 'must name the folder of the CIFAR-10 binary files');
+      return loadCifar10(data.path);
+    default:
+      throw new UserError('config.data.dataset', data.dataset, 'is embedded and needs no files');
+  }
+}
+
+export function registerRunCommand(program: Command, out: Output): void {
+  program
+    .command('run')
+    .description('train and evaluate a network from a config file (YAML or JSON); writes config.json and results.json')
+    .argument('[config]', 'experiment file, e.g. examples/00-default.yaml (omit for the default run)')
+    .option('--out <dir>', 'output folder (default: runs/<name>)')
+    .option('--set <path=value>', 'override a config field, e.g. training.epochs=2 (repeatable)', (v: string, prev: string[]) => [...prev, v], [] as string[])
+    .action(async (path: string | undefined, flags: { out?: string; set: string[] }) => {
+      const config = (path ? readConfigFile(path) : {}) as Record<string, unknown>;
+      if (config === null || typeof config !== 'object' || Array.isArray(config)) throw new UserError('config file', path, 'must hold an object', 'usage error');
+      for (const [key, value] of Object.entries(parseSetPairs(flags.set))) setPath(config, key, value);
+      const isTty = process.stdout.isTTY === true;
+      const started = Date.now();
+      const result = await runExperiment(config, {
+        loadDataset: loadFiles,
+        onEvent: (event) => {
+          if (event.type === 'start') out.stdout(`aimsim run: ${event.epochs} epochs × ${event.batchesPerEpoch} batches on ${event.dataset}`);
+          if (event.type === 'batch' && isTty && event.batch % 10 === 0) process.stdout.write(`\r  epoch ${event.epoch}: batch ${event.batch}/${event.batchesPerEpoch}, loss ${event.loss.toFixed(3)}`);
+          if (event.type === 'epoch') {
+            const m = event.metrics;
+            const pulses = Object.values(m.pulsesByPurpose).reduce((a, b) => a + b, 0);
+            if (isTty) process.stdout.write('\r\x1b[K');
+            out.stdout(
+              `  epoch ${m.epoch}: train loss ${m.trainLoss.toFixed(4)}, test accuracy ${(100 * m.testAccuracy).toFixed(2)} %, ${(pulses / 1e6).toFixed(2)} M pulses, ${m.seconds.toFixed(1)} s (${(pulses / m.seconds / 1e6).toFixed(1)} M pulses/s)`,
+            );
+          }
+        },
+      });
+      const dir = flags.out ?? join('runs', result.name);
+      writeFileAtomic(join(dir, 'config.json'), JSON.stringify(result.config, null, 2));
+      writeFileAtomic(join(dir, 'results.json'), JSON.stringify(result, null, 2));
+      out.stdout(`done in ${((Date.now() - started) / 1000).toFixed(1)} s; results: ${join(dir, 'results.json')}`);
+    });
+}

@@ -1,0 +1,76 @@
+import { z } from 'zod';
+import { num } from '../devices/fields.js';
+import { ioSchema } from '../tile/io-config.js';
+import { updateSchema } from '../tile/update-config.js';
+
+const bias = z.enum(['none', 'digital', 'analog']).default('digital').describe('bias: none, exact digital, or an analog column fixed at input 1');
+const analog = z.boolean().default(true).describe('weights on analog tiles with the configured algorithm, or exact digital');
+const positive = (doc: string, value?: number) => (value === undefined ? z.number().int().min(1).describe(doc) : z.number().int().min(1).default(value).describe(doc));
+
+/** One layer of a sequential network (issue 5 `src/nn/`). */
+export const layerSchema = z.discriminatedUnion('type', [
+  z.object({ type: z.literal('linear'), outputs: positive('output features'), bias, analog }).strict(),
+  z
+    .object({
+      type: z.literal('conv2d'),
+      channels: positive('output channels'),
+      kernel: positive('kernel size k (k × k)'),
+      stride: positive('stride', 1),
+      padding: z.number().int().min(0).default(0).describe('zero padding'),
+      bias,
+      analog,
+    })
+    .strict(),
+  z.object({ type: z.literal('relu') }).strict(),
+  z.object({ type: z.literal('sigmoid') }).strict(),
+  z.object({ type: z.literal('tanh') }).strict(),
+  z.object({ type: z.literal('maxpool'), kernel: positive('window and stride') }).strict(),
+  z.object({ type: z.literal('avgpool'), kernel: positive('window and stride') }).strict(),
+  z.object({ type: z.literal('flatten') }).strict(),
+]);
+export type LayerConfig = z.output<typeof layerSchema>;
+
+const deviceField = z.union([z.string(), z.object({ preset: z.string() }).loose()]);
+
+/** An image-classification experiment (issue 5). Every field has a default: `{}` is the default run. */
+export const experimentSchema = z
+  .object({
+    name: z.string().default('experiment').describe('label of the run'),
+    seed: z.number().int().min(0).default(0).describe('seed of everything: weights, devices, noise, shuffling'),
+    data: z
+      .object({
+        dataset: z.enum(['embedded-fashion-mnist', 'fashion-mnist', 'mnist', 'cifar10']).default('embedded-fashion-mnist').describe('dataset; only the embedded one needs no files'),
+        path: z.string().optional().describe('folder of the IDX or CIFAR-10 binary files (fashion-mnist defaults to Debian’s package folder)'),
+        trainLimit: z.number().int().min(1).optional().describe('use only the first N training samples'),
+        testLimit: z.number().int().min(1).optional().describe('use only the first N test samples'),
+      })
+      .strict()
+      .default({ dataset: 'embedded-fashion-mnist' })
+      .describe('the dataset and how much of it to use'),
+    network: z
+      .object({ layers: z.array(layerSchema).min(1).describe('layers in order; the last must output one value per class') })
+      .strict()
+      .default({ layers: [{ type: 'flatten' }, { type: 'linear', outputs: 64, bias: 'digital', analog: true }, { type: 'sigmoid' }, { type: 'linear', outputs: 10, bias: 'digital', analog: true }] })
+      .describe('the layers; default: flatten, linear 64, sigmoid, linear 10 (both analog)'),
+    device: deviceField
+      .default({ preset: 'soft-bounds-reference', subtractSymmetryPoint: true, dwMin: 0.002 })
+      .describe('device preset or kind, or { preset, ...fields }'),
+    algorithm: z
+      .unknown()
+      .default({ preset: 'c-ttv2', inChopProb: 0.01, fastLr: 0.5, autoGranularity: 1000 })
+      .describe('algorithm preset name, or { kind | preset, ...fields }'),
+    forward: ioSchema.partial().default({}).describe('forward IO of the analog layers'),
+    backward: ioSchema.partial().default({}).describe('backward IO of the analog layers'),
+    update: updateSchema.partial().default({ desiredBl: 31 }).describe('pulse-train settings of the gradient updates'),
+    training: z
+      .object({
+        epochs: positive('epochs', 10),
+        batch: positive('mini-batch size', 10),
+        lr: num(0.1, 'learning rate', { gt: 0 }),
+      })
+      .strict()
+      .default({ epochs: 10, batch: 10, lr: 0.1 })
+      .describe('epochs, mini-batch size and learning rate'),
+  })
+  .strict();
+export type ExperimentConfig = z.output<typeof experimentSchema>;

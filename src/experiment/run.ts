@@ -1,0 +1,195 @@
+import { DigitalSgd, createAlgorithm, parseAlgorithmConfig, type AlgorithmReport, type TrainingAlgorithm } from '../algorithms/index.js';
+import { experimentSchema, type ExperimentConfig, type LayerConfig } from '../config/experiment.js';
+import { zodIssueToUserError } from '../config/zod-error.js';
+import { UserError } from '../core/errors.js';
+import { epochBatches } from '../data/batches.js';
+import { gather, type ImageDataset, type Split } from '../data/dataset.js';
+import { loadEmbeddedFashionMnist } from '../data/embedded.js';
+import { resolveDevice, type DeviceConfig } from '../devices/index.js';
+import { Activation, Conv2d, Flatten, Linear, Pool2d, Sequential, accuracy, softmaxCrossEntropy, type AlgorithmFactory, type Layer, type Shape } from '../nn/index.js';
+import { Rng } from '../rng/index.js';
+
+export interface EpochMetrics {
+  epoch: number;
+  trainLoss: number;
+  testAccuracy: number;
+  /** Pulses of the epoch, summed over layers, by purpose. */
+  pulsesByPurpose: Record<string, number>;
+  seconds: number;
+}
+
+export interface ExperimentResult {
+  status: 'completed' | 'aborted';
+  name: string;
+  config: ExperimentConfig;
+  dataset: string;
+  epochs: EpochMetrics[];
+  /** Final counters of every analog layer. */
+  layers: Record<string, AlgorithmReport>;
+}
+
+export type RunEvent =
+  | { type: 'start'; batchesPerEpoch: number; epochs: number; dataset: string }
+  | { type: 'batch'; epoch: number; batch: number; batchesPerEpoch: number; loss: number }
+  | { type: 'epoch'; metrics: EpochMetrics }
+  | { type: 'done'; result: ExperimentResult };
+
+export interface RunOptions {
+  signal?: AbortSignal;
+  onEvent?: (event: RunEvent) => void;
+  /** Loads non-embedded datasets (the Node entry passes its file loaders). */
+  loadDataset?: (data: ExperimentConfig['data']) => Promise<ImageDataset>;
+}
+
+/** Parses and validates an experiment config, filling every default. */
+export function parseExperiment(input: unknown): ExperimentConfig {
+  const result = experimentSchema.safeParse(input ?? {});
+  if (!result.success) throw zodIssueToUserError(result.error, input, 'config', (p) => (p.length === 0 ? Object.keys(experimentSchema.shape) : undefined));
+  return result.data;
+}
+
+function resolveDeviceField(value: ExperimentConfig['device']): DeviceConfig {
+  if (typeof value === 'string') return resolveDevice(value);
+  const { preset, ...overrides } = value;
+  return resolveDevice(preset, overrides);
+}
+
+function limit(split: Split, size: number, n: number | undefined): Split {
+  if (n === undefined || n >= split.count) return split;
+  return { count: n, pixels: split.pixels.subarray(0, n * size), labels: split.labels.subarray(0, n) };
+}
+
+/** Builds the network of a config; weights start uniform in ±1/√fan-in (PyTorch's default). */
+export function buildNetwork(config: ExperimentConfig, inputShape: Shape, classes: number): Sequential {
+  const device = resolveDeviceField(config.device);
+  const { config: algorithmConfig, update: presetUpdate } = parseAlgorithmConfig(config.algorithm);
+  const init = Rng.stream(config.seed, 'init');
+  const factory = (analogLayer: boolean): AlgorithmFactory => (rows, cols, name) => {
+    const setup = { rows, cols, device, seed: config.seed, name, forward: config.forward, backward: config.backward, update: { ...presetUpdate, ...config.update } };
+    const algorithm: TrainingAlgorithm = analogLayer ? createAlgorithm(setup, algorithmConfig) : new DigitalSgd(setup);
+    const bound = 1 / Math.sqrt(cols);
+    algorithm.setWeights(Float64Array.from({ length: rows * cols }, () => (2 * init.uniform() - 1) * bound));
+    return algorithm;
+  };
+  const layers: Layer[] = [];
+  let shape: Shape = inputShape;
+  config.network.layers.forEach((spec: LayerConfig, i) => {
+    const name = `${i}:${spec.type}`;
+    let layer: Layer;
+    switch (spec.type) {
+      case 'linear':
+        layer = new Linear(shape.reduce((a, b) => a * b, 1), spec.outputs, factory(spec.analog), { bias: spec.bias, name });
+        break;
+      case 'conv2d':
+        if (shape.length !== 3) throw new UserError(`config.network.layers[${i}]`, spec.type, 'needs an image input [channels, height, width] (put it before flatten/linear)');
+        layer = new Conv2d(shape, spec.channels, factory(spec.analog), { kernel: spec.kernel, stride: spec.stride, padding: spec.padding, bias: spec.bias, name });
+        break;
+      case 'relu':
+      case 'sigmoid':
+      case 'tanh':
+        layer = new Activation(spec.type, shape);
+        break;
+      case 'maxpool':
+      case 'avgpool':
+        if (shape.length !== 3) throw new UserError(`config.network.layers[${i}]`, spec.type, 'needs an image input [channels, height, width]');
+        layer = new Pool2d(spec.type === 'maxpool' ? 'max' : 'avg', shape, spec.kernel);
+        break;
+      case 'flatten':
+        layer = new Flatten(shape);
+        break;
+      default: {
+        const unknown: never = spec;
+        throw new Error(`aimsim internal error: layer ${JSON.stringify(unknown)}`);
+      }
+    }
+    layers.push(layer);
+    shape = layer.outputShape;
+  });
+  const outputs = shape.reduce((a, b) => a * b, 1);
+  if (outputs !== classes) throw new UserError('config.network.layers', outputs, `the last layer must output ${classes} values (one per class)`);
+  return new Sequential(layers);
+}
+
+function pulseTotals(network: Sequential): Record<string, number> {
+  const totals: Record<string, number> = {};
+  for (const algorithm of Object.values(network.algorithms())) {
+    for (const [purpose, n] of Object.entries(algorithm.report().pulsesByPurpose)) totals[purpose] = (totals[purpose] ?? 0) + n;
+  }
+  return totals;
+}
+
+function evaluate(network: Sequential, split: Split, size: number, classes: number, batch: number): number {
+  let correct = 0;
+  for (const indices of epochBatches(split.count, batch, null)) {
+    const { x, labels } = gather(split, size, indices);
+    correct += accuracy(network.forward(x, indices.length), labels, indices.length, classes) * indices.length;
+  }
+  return correct / split.count;
+}
+
+/**
+ * Trains and evaluates the network of a config (platform-neutral: no file access here). Emits
+ * typed events, stops at the next batch when `signal` aborts, and returns per-epoch metrics.
+ */
+export async function runExperiment(input: unknown, options: RunOptions = {}): Promise<ExperimentResult> {
+  const config = parseExperiment(input);
+  const dataset =
+    config.data.dataset === 'embedded-fashion-mnist'
+      ? await loadEmbeddedFashionMnist()
+      : options.loadDataset
+        ? await options.loadDataset(config.data)
+        : (() => {
+            throw new UserError('config.data.dataset', config.data.dataset, 'needs files: run it through the CLI or the aimsim/node entry');
+          })();
+  const size = dataset.shape.reduce((a, b) => a * b, 1);
+  const train = limit(dataset.train, size, config.data.trainLimit);
+  const test = limit(dataset.test, size, config.data.testLimit);
+  const network = buildNetwork(config, dataset.shape, dataset.classes);
+  const shuffle = Rng.stream(config.seed, 'shuffle');
+  const { batch, epochs, lr } = config.training;
+  const batchesPerEpoch = Math.ceil(train.count / batch);
+  options.onEvent?.({ type: 'start', batchesPerEpoch, epochs, dataset: dataset.name });
+  const history: EpochMetrics[] = [];
+  let status: ExperimentResult['status'] = 'completed';
+  let previousPulses: Record<string, number> = {};
+  outer: for (let epoch = 1; epoch <= epochs; epoch++) {
+    const started = Date.now();
+    let lossSum = 0;
+    let seen = 0;
+    const batches = epochBatches(train.count, batch, shuffle);
+    for (let b = 0; b < batches.length; b++) {
+      if (options.signal?.aborted) {
+        status = 'aborted';
+        break outer;
+      }
+      const indices = batches[b]!;
+      const { x, labels } = gather(train, size, indices);
+      const { loss, grad } = softmaxCrossEntropy(network.forward(x, indices.length), labels, indices.length, dataset.classes);
+      network.backward(grad, indices.length);
+      network.update(lr);
+      lossSum += loss * indices.length;
+      seen += indices.length;
+      options.onEvent?.({ type: 'batch', epoch, batch: b + 1, batchesPerEpoch, loss });
+      // Yield to the event loop now and then, so an AbortSignal (and a UI) can act.
+      if (b % 20 === 19) await Promise.resolve();
+    }
+    const totals = pulseTotals(network);
+    const pulsesByPurpose: Record<string, number> = {};
+    for (const [purpose, n] of Object.entries(totals)) pulsesByPurpose[purpose] = n - (previousPulses[purpose] ?? 0);
+    previousPulses = totals;
+    const metrics: EpochMetrics = {
+      epoch,
+      trainLoss: lossSum / seen,
+      testAccuracy: evaluate(network, test, size, dataset.classes, 100),
+      pulsesByPurpose,
+      seconds: (Date.now() - started) / 1000,
+    };
+    history.push(metrics);
+    options.onEvent?.({ type: 'epoch', metrics });
+  }
+  const layers: Record<string, AlgorithmReport> = {};
+  for (const [name, algorithm] of Object.entries(network.algorithms())) layers[name] = algorithm.report();
+  const result: ExperimentResult = { status, name: config.name, config, dataset: dataset.name, epochs: history, layers };
+  options.onEvent?.({ type: 'done', result });
+  return result;
+}
