@@ -4,6 +4,8 @@ import { UserError } from '../core/errors.js';
 import { registerDeviceCommand } from './commands/device.js';
 import { registerStudyCommand } from './commands/study.js';
 import { registerRunCommand } from './commands/run.js';
+import { registerReportCommand } from './commands/report.js';
+import { registerSchemaCommand } from './commands/schema.js';
 import { processOutput, type Output } from './output.js';
 
 const packageJson = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
@@ -19,6 +21,8 @@ export async function main(argv: readonly string[], out: Output = processOutput)
   registerDeviceCommand(program, out);
   registerStudyCommand(program, out);
   registerRunCommand(program, out);
+  registerReportCommand(program, out);
+  registerSchemaCommand(program, out);
   try {
     await program.parseAsync([...argv], { from: 'user' });
     return 0;

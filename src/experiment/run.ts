@@ -18,6 +18,19 @@ export interface EpochMetrics {
   seconds: number;
 }
 
+export interface Histogram {
+  /** Left edges of the bins, then the right edge of the last one. */
+  edges: number[];
+  counts: number[];
+}
+
+/** Final state of an analog layer, recorded for reports. */
+export interface LayerSnapshot {
+  weights: Histogram;
+  /** Effective symmetric points (SP − reference) of the array that takes the gradient. */
+  symmetricPoints: Histogram | null;
+}
+
 export interface ExperimentResult {
   status: 'completed' | 'aborted';
   name: string;
@@ -26,6 +39,37 @@ export interface ExperimentResult {
   epochs: EpochMetrics[];
   /** Final counters of every analog layer. */
   layers: Record<string, AlgorithmReport>;
+  /** Weight and SP histograms of every layer at the end. */
+  snapshots: Record<string, LayerSnapshot>;
+}
+
+/** 40-bin histogram over the finite values. */
+export function histogram(values: ArrayLike<number>, bins = 40): Histogram {
+  let lo = Infinity;
+  let hi = -Infinity;
+  for (let k = 0; k < values.length; k++) {
+    const v = values[k]!;
+    if (!Number.isFinite(v)) continue;
+    if (v < lo) lo = v;
+    if (v > hi) hi = v;
+  }
+  if (!(hi > lo)) {
+    lo = Number.isFinite(lo) ? lo - 0.5 : 0;
+    hi = lo + 1;
+  }
+  const width = (hi - lo) / bins;
+  const counts = new Array<number>(bins).fill(0);
+  for (let k = 0; k < values.length; k++) {
+    const v = values[k]!;
+    if (Number.isFinite(v)) counts[Math.min(Math.floor((v - lo) / width), bins - 1)]!++;
+  }
+  return { edges: Array.from({ length: bins + 1 }, (_, i) => lo + i * width), counts };
+}
+
+function snapshot(algorithm: TrainingAlgorithm): LayerSnapshot {
+  const tiles = algorithm.tiles();
+  const gradientTile = tiles['fast'] ?? tiles['array'];
+  return { weights: histogram(algorithm.weights()), symmetricPoints: gradientTile ? histogram(gradientTile.symmetricPoints()) : null };
 }
 
 export type RunEvent =
@@ -188,8 +232,12 @@ export async function runExperiment(input: unknown, options: RunOptions = {}): P
     options.onEvent?.({ type: 'epoch', metrics });
   }
   const layers: Record<string, AlgorithmReport> = {};
-  for (const [name, algorithm] of Object.entries(network.algorithms())) layers[name] = algorithm.report();
-  const result: ExperimentResult = { status, name: config.name, config, dataset: dataset.name, epochs: history, layers };
+  const snapshots: Record<string, LayerSnapshot> = {};
+  for (const [name, algorithm] of Object.entries(network.algorithms())) {
+    layers[name] = algorithm.report();
+    snapshots[name] = snapshot(algorithm);
+  }
+  const result: ExperimentResult = { status, name: config.name, config, dataset: dataset.name, epochs: history, layers, snapshots };
   options.onEvent?.({ type: 'done', result });
   return result;
 }

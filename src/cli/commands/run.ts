@@ -6,6 +6,7 @@ import { runExperiment } from '../../experiment/run.js';
 import { loadCifar10, loadIdxDataset, writeFileAtomic, DEBIAN_FASHION_MNIST } from '../../node/index.js';
 import { parseSetPairs } from '../set-values.js';
 import { readConfigFile } from './study.js';
+import { writeReport } from './report.js';
 import type { Output } from '../output.js';
 
 /** Sets `a.b.c = value` in a nested plain object, creating objects on the way. */
@@ -67,6 +68,7 @@ export function registerRunCommand(program: Command, out: Output): void {
       const dir = flags.out ?? join('runs', result.name);
       writeFileAtomic(join(dir, 'config.json'), JSON.stringify(result.config, null, 2));
       writeFileAtomic(join(dir, 'results.json'), JSON.stringify(result, null, 2));
-      out.stdout(`done in ${((Date.now() - started) / 1000).toFixed(1)} s; results: ${join(dir, 'results.json')}`);
+      const report = await writeReport([result], dir);
+      out.stdout(`done in ${((Date.now() - started) / 1000).toFixed(1)} s; results: ${join(dir, 'results.json')}; report: ${report}`);
     });
 }
