@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { flag, num } from '../devices/fields.js';
 import { choppedFields, ChoppedTikiTaka } from './chopped-tiki-taka.js';
-import type { AlgorithmSetup } from './types.js';
+import type { AlgorithmSetup, AlgorithmState } from './types.js';
 
 /** AGAD, aihwkit DynamicTransferCompound (aihwkit-model.md §5.7). */
 export const agadSchema = z
@@ -40,6 +40,24 @@ export class Agad extends ChoppedTikiTaka {
     this.columnReads = new Int32Array(setup.cols);
     this.chopPeriod = config.inChopProb > 0 ? Math.max(Math.ceil(1 / config.inChopProb), 2) : Infinity;
     this.tailWeight = Math.min(config.tailWeightening / (Number.isFinite(this.chopPeriod) ? this.chopPeriod : 1), 1);
+  }
+
+  override saveState(): AlgorithmState {
+    return {
+      ...super.saveState(),
+      runningMean: Float64Array.from(this.runningMean),
+      reference: Float64Array.from(this.reference),
+      switched: Uint8Array.from(this.switched),
+      columnReads: Int32Array.from(this.columnReads),
+    };
+  }
+
+  override restoreState(state: AlgorithmState): void {
+    super.restoreState(state);
+    this.runningMean.set(state['runningMean'] as Float64Array);
+    this.reference.set(state['reference'] as Float64Array);
+    this.switched.set(state['switched'] as Uint8Array);
+    this.columnReads.set(state['columnReads'] as Int32Array);
   }
 
   protected override accumulate(j: number, a: Float64Array, lrScale: number): Float64Array | null {

@@ -3,7 +3,7 @@ import { flag, num } from '../devices/fields.js';
 import { updateSchema } from '../tile/update-config.js';
 import { transferFields } from './transfer-fields.js';
 import { TransferAlgorithm } from './transfer-base.js';
-import type { AlgorithmSetup } from './types.js';
+import type { AlgorithmSetup, AlgorithmState } from './types.js';
 
 /** Tiki-Taka v2, aihwkit BufferedTransferCompound (aihwkit-model.md §5.5; papers.md §2.5). */
 export const bufferedTikiTakaSchema = z
@@ -35,6 +35,15 @@ export class BufferedTikiTaka extends TransferAlgorithm {
     super(setup, config);
     this.config = config;
     this.buffer = new Float64Array(setup.rows * setup.cols);
+  }
+
+  override saveState(): AlgorithmState {
+    return { ...super.saveState(), buffer: Float64Array.from(this.buffer) };
+  }
+
+  override restoreState(state: AlgorithmState): void {
+    super.restoreState(state);
+    this.buffer.set(state['buffer'] as Float64Array);
   }
 
   protected updateSample(x: ArrayLike<number>, d: ArrayLike<number>, lr: number, batch: number): void {

@@ -3,7 +3,7 @@ import { flag, num } from '../devices/fields.js';
 import { updateSchema } from '../tile/update-config.js';
 import { transferFields } from './transfer-fields.js';
 import { absMax, TransferAlgorithm } from './transfer-base.js';
-import type { AlgorithmSetup } from './types.js';
+import type { AlgorithmSetup, AlgorithmState } from './types.js';
 
 const transferUpdateBl1 = updateSchema
   .default(updateSchema.parse({ desiredBl: 1, updateBlManagement: false, updateManagement: false }))
@@ -57,6 +57,24 @@ export class ChoppedTikiTaka extends TransferAlgorithm {
     this.buffer = new Float64Array(setup.rows * setup.cols);
     this.inChoppers = new Int8Array(setup.cols).fill(1);
     this.outChoppers = new Int8Array(setup.rows).fill(1);
+  }
+
+  override saveState(): AlgorithmState {
+    return {
+      ...super.saveState(),
+      buffer: Float64Array.from(this.buffer),
+      inChoppers: Int8Array.from(this.inChoppers),
+      outChoppers: Int8Array.from(this.outChoppers),
+      chopped: [this.fullPasses, this.meanAbsX, this.meanAbsD, this.fastLrNow],
+    };
+  }
+
+  override restoreState(state: AlgorithmState): void {
+    super.restoreState(state);
+    this.buffer.set(state['buffer'] as Float64Array);
+    this.inChoppers.set(state['inChoppers'] as Int8Array);
+    this.outChoppers.set(state['outChoppers'] as Int8Array);
+    [this.fullPasses, this.meanAbsX, this.meanAbsD, this.fastLrNow] = state['chopped'] as [number, number, number, number];
   }
 
   protected override chopSign(i: number, j: number): number {

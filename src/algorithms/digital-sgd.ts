@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { UserError } from '../core/errors.js';
 import { multiply } from '../tile/io.js';
 import type { AnalogTile } from '../tile/index.js';
-import { buildReport, type AlgorithmReport, type AlgorithmSetup, type TrainingAlgorithm } from './types.js';
+import { buildReport, type AlgorithmReport, type AlgorithmSetup, type AlgorithmState, type TrainingAlgorithm } from './types.js';
 
 export const digitalSgdSchema = z.object({ kind: z.literal('digital-sgd') }).strict();
 export type DigitalSgdConfig = z.output<typeof digitalSgdSchema>;
@@ -66,5 +66,13 @@ export class DigitalSgd implements TrainingAlgorithm {
 
   report(): AlgorithmReport {
     return buildReport(this.kind, {}, 0);
+  }
+
+  saveState(): AlgorithmState {
+    return { weights: Float64Array.from(this.w) };
+  }
+
+  restoreState(state: AlgorithmState): void {
+    this.w.set(state['weights'] as Float64Array);
   }
 }

@@ -1,4 +1,4 @@
-export type { AlgorithmReport, AlgorithmSetup, TrainingAlgorithm } from './types.js';
+export type { AlgorithmReport, AlgorithmSetup, AlgorithmState, TrainingAlgorithm } from './types.js';
 export { DigitalSgd } from './digital-sgd.js';
 export { AnalogSgd } from './analog-sgd.js';
 export { TikiTaka } from './tiki-taka.js';

@@ -3,7 +3,7 @@ import { flag, num } from '../devices/fields.js';
 import { Rng } from '../rng/index.js';
 import { SingleArrayAlgorithm } from './single-array.js';
 import { absMax } from './transfer-base.js';
-import { postUpdateStep, type AlgorithmSetup } from './types.js';
+import { postUpdateStep, type AlgorithmSetup, type AlgorithmState } from './types.js';
 
 /** Mixed precision, aihwkit MixedPrecisionCompound (aihwkit-model.md §5.8; papers.md §2.11). */
 export const mixedPrecisionSchema = z
@@ -103,5 +103,21 @@ export class MixedPrecision extends SingleArrayAlgorithm {
 
   protected override transfers(): number {
     return this.transferCount;
+  }
+
+  override saveState(): AlgorithmState {
+    return {
+      ...super.saveState(),
+      accumulator: Float64Array.from(this.accumulator),
+      counters: [this.miniBatches, this.nextRow, this.transferCount],
+      rng: this.rng.saveState(),
+    };
+  }
+
+  override restoreState(state: AlgorithmState): void {
+    super.restoreState(state);
+    this.accumulator.set(state['accumulator'] as Float64Array);
+    [this.miniBatches, this.nextRow, this.transferCount] = state['counters'] as [number, number, number];
+    this.rng.restoreState(state['rng'] as Uint32Array);
   }
 }

@@ -1,6 +1,6 @@
 import { UserError } from '../core/errors.js';
-import { AnalogTile } from '../tile/index.js';
-import { buildReport, type AlgorithmReport, type AlgorithmSetup, type TrainingAlgorithm } from './types.js';
+import { AnalogTile, type TileState } from '../tile/index.js';
+import { buildReport, type AlgorithmReport, type AlgorithmSetup, type AlgorithmState, type TrainingAlgorithm } from './types.js';
 
 /** The tile options shared by the algorithms' arrays. */
 export function tileOptions(setup: AlgorithmSetup, device = setup.device) {
@@ -59,5 +59,13 @@ export abstract class SingleArrayAlgorithm implements TrainingAlgorithm {
 
   report(): AlgorithmReport {
     return buildReport(this.kind, this.tiles(), this.transfers());
+  }
+
+  saveState(): AlgorithmState {
+    return { array: this.array.saveState() };
+  }
+
+  restoreState(state: AlgorithmState): void {
+    this.array.restoreState(state['array'] as TileState);
   }
 }

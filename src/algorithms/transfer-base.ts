@@ -1,9 +1,9 @@
 import { UserError } from '../core/errors.js';
 import { Rng } from '../rng/index.js';
-import { AnalogTile, ioSchema, type IoConfig, type UpdateConfig } from '../tile/index.js';
+import { AnalogTile, ioSchema, type IoConfig, type TileState, type UpdateConfig } from '../tile/index.js';
 import { analogMvm } from '../tile/io.js';
 import { tileOptions } from './single-array.js';
-import { buildReport, postUpdateStep, sample, type AlgorithmReport, type AlgorithmSetup, type TrainingAlgorithm } from './types.js';
+import { buildReport, postUpdateStep, sample, type AlgorithmReport, type AlgorithmSetup, type AlgorithmState, type TrainingAlgorithm } from './types.js';
 
 export interface TransferSettings {
   gamma: number;
@@ -153,6 +153,28 @@ export abstract class TransferAlgorithm implements TrainingAlgorithm {
 
   report(): AlgorithmReport {
     return buildReport(this.kind, this.tiles(), this.transferCount);
+  }
+
+  saveState(): AlgorithmState {
+    return {
+      fast: this.fast.saveState(),
+      slow: this.slow.saveState(),
+      counters: [this.transferCount, this.vectorUpdates, this.column],
+      rngs: [this.streams.forward.saveState(), this.streams.backward.saveState(), this.algorithmRng.saveState()],
+      ioStates: structuredClone(this.ioStates),
+    };
+  }
+
+  restoreState(state: AlgorithmState): void {
+    this.fast.restoreState(state['fast'] as TileState);
+    this.slow.restoreState(state['slow'] as TileState);
+    [this.transferCount, this.vectorUpdates, this.column] = state['counters'] as [number, number, number];
+    const [forward, backward, algorithm] = state['rngs'] as Uint32Array[];
+    this.streams.forward.restoreState(forward!);
+    this.streams.backward.restoreState(backward!);
+    this.algorithmRng.restoreState(algorithm!);
+    Object.assign(this.ioStates.forward, (state['ioStates'] as typeof this.ioStates).forward);
+    Object.assign(this.ioStates.backward, (state['ioStates'] as typeof this.ioStates).backward);
   }
 }
 

@@ -54,7 +54,13 @@ export interface TrainingAlgorithm {
   /** The analog tiles by role. */
   tiles(): Record<string, AnalogTile>;
   report(): AlgorithmReport;
+  /** Everything needed to continue bit-identically (checkpoints); typed arrays are copied. */
+  saveState(): AlgorithmState;
+  restoreState(state: AlgorithmState): void;
 }
+
+/** A checkpointable state: plain values, typed arrays and nested states. */
+export type AlgorithmState = { [key: string]: unknown };
 
 /** Sums the counters of tiles into a report. */
 export function buildReport(kind: string, tiles: Record<string, AnalogTile>, transfers: number): AlgorithmReport {

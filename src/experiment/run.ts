@@ -1,4 +1,4 @@
-import { DigitalSgd, createAlgorithm, parseAlgorithmConfig, type AlgorithmReport, type TrainingAlgorithm } from '../algorithms/index.js';
+import { DigitalSgd, createAlgorithm, parseAlgorithmConfig, type AlgorithmReport, type AlgorithmState, type TrainingAlgorithm } from '../algorithms/index.js';
 import { experimentSchema, type ExperimentConfig, type LayerConfig } from '../config/experiment.js';
 import { zodIssueToUserError } from '../config/zod-error.js';
 import { UserError } from '../core/errors.js';
@@ -72,10 +72,24 @@ function snapshot(algorithm: TrainingAlgorithm): LayerSnapshot {
   return { weights: histogram(algorithm.weights()), symmetricPoints: gradientTile ? histogram(gradientTile.symmetricPoints()) : null };
 }
 
+/** Everything needed to continue a run after an epoch, bit-identically (written each epoch). */
+export interface Checkpoint {
+  version: 1;
+  /** The resolved config without training.epochs (which a resume may extend). */
+  config: unknown;
+  epoch: number;
+  history: EpochMetrics[];
+  pulseTotals: Record<string, number>;
+  shuffle: Uint32Array;
+  algorithms: Record<string, AlgorithmState>;
+  biases: Record<string, Float64Array>;
+}
+
 export type RunEvent =
   | { type: 'start'; batchesPerEpoch: number; epochs: number; dataset: string }
   | { type: 'batch'; epoch: number; batch: number; batchesPerEpoch: number; loss: number }
   | { type: 'epoch'; metrics: EpochMetrics }
+  | { type: 'checkpoint'; checkpoint: Checkpoint }
   | { type: 'done'; result: ExperimentResult };
 
 export interface RunOptions {
@@ -83,6 +97,18 @@ export interface RunOptions {
   onEvent?: (event: RunEvent) => void;
   /** Loads non-embedded datasets (the Node entry passes its file loaders). */
   loadDataset?: (data: ExperimentConfig['data']) => Promise<ImageDataset>;
+  /** Continue from this checkpoint (written by an earlier run of the same config). */
+  resumeFrom?: Checkpoint;
+}
+
+function comparableConfig(config: ExperimentConfig): unknown {
+  return { ...config, training: { ...config.training, epochs: undefined } };
+}
+
+function biasesOf(network: Sequential): Map<string, Float64Array> {
+  const biases = new Map<string, Float64Array>();
+  for (const layer of network.layers) if ((layer instanceof Linear || layer instanceof Conv2d) && layer.bias) biases.set(layer.name, layer.bias);
+  return biases;
 }
 
 /** Parses and validates an experiment config, filling every default. */
@@ -196,7 +222,22 @@ export async function runExperiment(input: unknown, options: RunOptions = {}): P
   const history: EpochMetrics[] = [];
   let status: ExperimentResult['status'] = 'completed';
   let previousPulses: Record<string, number> = {};
-  outer: for (let epoch = 1; epoch <= epochs; epoch++) {
+  let firstEpoch = 1;
+  const algorithms = network.algorithms();
+  const biases = biasesOf(network);
+  if (options.resumeFrom) {
+    const cp = options.resumeFrom;
+    if (cp.version !== 1 || JSON.stringify(cp.config) !== JSON.stringify(comparableConfig(config))) {
+      throw new UserError('resume', config.name, 'the checkpoint was written by another config (only training.epochs may change)', 'usage error');
+    }
+    for (const [name, algorithm] of Object.entries(algorithms)) algorithm.restoreState(cp.algorithms[name]!);
+    for (const [name, bias] of biases) bias.set(cp.biases[name]!);
+    shuffle.restoreState(cp.shuffle);
+    history.push(...cp.history);
+    previousPulses = { ...cp.pulseTotals };
+    firstEpoch = cp.epoch + 1;
+  }
+  outer: for (let epoch = firstEpoch; epoch <= epochs; epoch++) {
     const started = Date.now();
     let lossSum = 0;
     let seen = 0;
@@ -230,10 +271,25 @@ export async function runExperiment(input: unknown, options: RunOptions = {}): P
     };
     history.push(metrics);
     options.onEvent?.({ type: 'epoch', metrics });
+    if (options.onEvent) {
+      const states: Record<string, AlgorithmState> = {};
+      for (const [name, algorithm] of Object.entries(algorithms)) states[name] = algorithm.saveState();
+      const checkpoint: Checkpoint = {
+        version: 1,
+        config: comparableConfig(config),
+        epoch,
+        history: history.map((m) => ({ ...m })),
+        pulseTotals: { ...previousPulses },
+        shuffle: shuffle.saveState(),
+        algorithms: states,
+        biases: Object.fromEntries([...biases].map(([name, b]) => [name, Float64Array.from(b)])),
+      };
+      options.onEvent({ type: 'checkpoint', checkpoint });
+    }
   }
   const layers: Record<string, AlgorithmReport> = {};
   const snapshots: Record<string, LayerSnapshot> = {};
-  for (const [name, algorithm] of Object.entries(network.algorithms())) {
+  for (const [name, algorithm] of Object.entries(algorithms)) {
     layers[name] = algorithm.report();
     snapshots[name] = snapshot(algorithm);
   }

@@ -2,7 +2,9 @@ import { join } from 'node:path';
 import type { Command } from 'commander';
 import type { ExperimentConfig } from '../../config/experiment.js';
 import { UserError } from '../../core/errors.js';
-import { runExperiment } from '../../experiment/run.js';
+import { parseExperiment, runExperiment, type Checkpoint } from '../../experiment/run.js';
+import { parseWithTypedArrays, stringifyWithTypedArrays } from '../../core/serialize.js';
+import { existsSync, readFileSync } from 'node:fs';
 import { loadCifar10, loadIdxDataset, writeFileAtomic, DEBIAN_FASHION_MNIST } from '../../node/index.js';
 import { parseSetPairs } from '../set-values.js';
 import { readConfigFile } from './study.js';
@@ -43,18 +45,29 @@ export function registerRunCommand(program: Command, out: Output): void {
     .description('train and evaluate a network from a config file (YAML or JSON); writes config.json and results.json')
     .argument('[config]', 'experiment file, e.g. examples/00-default.yaml (omit for the default run)')
     .option('--out <dir>', 'output folder (default: runs/<name>)')
+    .option('--resume', 'continue from <out>/checkpoint.json (written after every epoch); training.epochs may be raised')
     .option('--set <path=value>', 'override a config field, e.g. training.epochs=2 (repeatable)', (v: string, prev: string[]) => [...prev, v], [] as string[])
-    .action(async (path: string | undefined, flags: { out?: string; set: string[] }) => {
+    .action(async (path: string | undefined, flags: { out?: string; set: string[]; resume?: boolean }) => {
       const config = (path ? readConfigFile(path) : {}) as Record<string, unknown>;
       if (config === null || typeof config !== 'object' || Array.isArray(config)) throw new UserError('config file', path, 'must hold an object', 'usage error');
       for (const [key, value] of Object.entries(parseSetPairs(flags.set))) setPath(config, key, value);
+      const dir = flags.out ?? join('runs', parseExperiment(config).name);
+      const checkpointPath = join(dir, 'checkpoint.json');
+      let resumeFrom: Checkpoint | undefined;
+      if (flags.resume) {
+        if (!existsSync(checkpointPath)) throw new UserError('--resume', checkpointPath, 'needs a checkpoint written by an earlier aimsim run', 'usage error');
+        resumeFrom = parseWithTypedArrays(readFileSync(checkpointPath, 'utf8')) as Checkpoint;
+        out.stdout(`resuming after epoch ${resumeFrom.epoch} from ${checkpointPath}`);
+      }
       const isTty = process.stdout.isTTY === true;
       const started = Date.now();
       const result = await runExperiment(config, {
         loadDataset: loadFiles,
+        ...(resumeFrom ? { resumeFrom } : {}),
         onEvent: (event) => {
           if (event.type === 'start') out.stdout(`aimsim run: ${event.epochs} epochs × ${event.batchesPerEpoch} batches on ${event.dataset}`);
           if (event.type === 'batch' && isTty && event.batch % 10 === 0) process.stdout.write(`\r  epoch ${event.epoch}: batch ${event.batch}/${event.batchesPerEpoch}, loss ${event.loss.toFixed(3)}`);
+          if (event.type === 'checkpoint') writeFileAtomic(checkpointPath, stringifyWithTypedArrays(event.checkpoint));
           if (event.type === 'epoch') {
             const m = event.metrics;
             const pulses = Object.values(m.pulsesByPurpose).reduce((a, b) => a + b, 0);
@@ -65,7 +78,6 @@ export function registerRunCommand(program: Command, out: Output): void {
           }
         },
       });
-      const dir = flags.out ?? join('runs', result.name);
       writeFileAtomic(join(dir, 'config.json'), JSON.stringify(result.config, null, 2));
       writeFileAtomic(join(dir, 'results.json'), JSON.stringify(result, null, 2));
       const report = await writeReport([result], dir);
