@@ -6,6 +6,7 @@ import { registerStudyCommand } from './commands/study.js';
 import { registerRunCommand } from './commands/run.js';
 import { registerReportCommand } from './commands/report.js';
 import { registerSchemaCommand } from './commands/schema.js';
+import { registerSweepCommand } from './commands/sweep.js';
 import { processOutput, type Output } from './output.js';
 
 const packageJson = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
@@ -23,6 +24,7 @@ export async function main(argv: readonly string[], out: Output = processOutput)
   registerRunCommand(program, out);
   registerReportCommand(program, out);
   registerSchemaCommand(program, out);
+  registerSweepCommand(program, out);
   try {
     await program.parseAsync([...argv], { from: 'user' });
     return 0;

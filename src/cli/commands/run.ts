@@ -24,7 +24,7 @@ export function setPath(target: Record<string, unknown>, path: string, value: un
   node[keys[keys.length - 1]!] = value;
 }
 
-async function loadFiles(data: ExperimentConfig['data']) {
+export async function loadFiles(data: ExperimentConfig['data']) {
   switch (data.dataset) {
     case 'fashion-mnist':
       return loadIdxDataset(data.path ?? DEBIAN_FASHION_MNIST, 'fashion-mnist');
