@@ -1,0 +1,37 @@
+/** Every example under examples/ runs (on a few batches) in CI, so none can go stale. */
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { parse as parseYaml } from 'yaml';
+import { loadFiles } from '../src/cli/commands/run.js';
+import { runExperiment } from '../src/experiment/run.js';
+import { runStudy } from '../src/experiment/study.js';
+
+const dir = join(import.meta.dirname, '../examples');
+const files = readdirSync(dir).filter((f) => /^\d\d-.*\.(ya?ml|json)$/.test(f)).sort();
+
+describe('examples', () => {
+  it('are numbered and include the default run', () => {
+    expect(files[0]).toBe('00-default.yaml');
+    expect(files.length).toBeGreaterThanOrEqual(4);
+  });
+
+  for (const file of files) {
+    it(`${file} runs on a few batches`, async () => {
+      const text = readFileSync(join(dir, file), 'utf8');
+      const config = (file.endsWith('.json') ? JSON.parse(text) : parseYaml(text)) as Record<string, unknown>;
+      if ('runs' in config) {
+        // A least-squares study: every run, one seed, a few steps.
+        const result = runStudy({ ...config, seeds: [0], base: { ...(config['base'] as object), steps: 20, evaluateEvery: 10 } });
+        expect(result.rows.length).toBe((config['runs'] as unknown[]).length);
+        return;
+      }
+      const result = await runExperiment(
+        { ...config, data: { ...(config['data'] as object), trainLimit: 30, testLimit: 20 }, training: { ...(config['training'] as object), epochs: 1 } },
+        { loadDataset: loadFiles },
+      );
+      expect(result.status).toBe('completed');
+      expect(Number.isFinite(result.epochs[0]!.trainLoss)).toBe(true);
+    });
+  }
+});
