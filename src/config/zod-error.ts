@@ -14,6 +14,32 @@ function joinPath(root: string, path: readonly PropertyKey[]): string {
   return [root, ...path.map(String)].filter((part) => part !== '').join('.');
 }
 
+type Def = { type: string; innerType?: Def; shape?: Record<string, { _zod: { def: Def } }>; element?: { _zod: { def: Def } }; options?: { _zod: { def: Def } }[]; discriminator?: string; values?: unknown[] };
+const defOf = (schema: unknown): Def => (schema as { _zod: { def: Def } })._zod.def;
+
+/** The keys an object schema allows at `path` (through defaults, arrays, discriminated unions). */
+export function keysAt(schema: z.ZodType, path: readonly PropertyKey[], input: unknown): string[] | undefined {
+  let def: Def | undefined = defOf(schema);
+  let value = input;
+  const settle = () => {
+    while (def && (def.type === 'default' || def.type === 'optional' || def.type === 'nullable' || def.type === 'prefault') && def.innerType) def = defOf(def.innerType);
+    if (def?.type === 'union' && def.discriminator && def.options) {
+      const wanted = (value as Record<string, unknown> | undefined)?.[def.discriminator];
+      const option = def.options.find((o) => defOf(defOf(o).shape?.[def!.discriminator!]).values?.includes(wanted));
+      def = option ? defOf(option) : undefined;
+    }
+  };
+  for (const key of path) {
+    settle();
+    if (def?.type === 'object') def = def.shape?.[String(key)] ? defOf(def.shape[String(key)]) : undefined;
+    else if (def?.type === 'array') def = def.element ? defOf(def.element) : undefined;
+    else return undefined;
+    value = value !== null && typeof value === 'object' ? (value as Record<PropertyKey, unknown>)[key] : undefined;
+  }
+  settle();
+  return def?.type === 'object' && def.shape ? Object.keys(def.shape) : undefined;
+}
+
 /**
  * Turns the first zod issue into the project's one-line error: field path, value, what is allowed
  * (style.md "Errors"). `allowedKeys` lists the valid keys of an object for unknown-key errors.
@@ -23,11 +49,13 @@ export function zodIssueToUserError(
   input: unknown,
   root: string,
   allowedKeys?: (path: readonly PropertyKey[]) => readonly string[] | undefined,
+  schema?: z.ZodType,
 ): UserError {
-  const issue = error.issues[0]!;
+  // A misspelt key also makes the intended key "missing": report the unknown key, the cause.
+  const issue = error.issues.find((i) => i.code === 'unrecognized_keys') ?? error.issues[0]!;
   if (issue.code === 'unrecognized_keys') {
     const key = issue.keys[0]!;
-    const allowed = allowedKeys?.(issue.path);
+    const allowed = allowedKeys?.(issue.path) ?? (schema ? keysAt(schema, issue.path, input) : undefined);
     return new UserError(
       joinPath(root, [...issue.path, key]),
       valueAt(input, [...issue.path, key]),
@@ -36,7 +64,7 @@ export function zodIssueToUserError(
   }
   const value = valueAt(input, issue.path);
   let allowed = issue.message;
-  if (issue.code === 'invalid_type') allowed = `must be a ${issue.expected}`;
+  if (issue.code === 'invalid_type') allowed = value === undefined ? `is required (a ${issue.expected})` : `must be a ${issue.expected}`;
   else if (issue.code === 'too_small') allowed = `must be ${issue.inclusive ? '>=' : '>'} ${String(issue.minimum)}`;
   else if (issue.code === 'too_big') allowed = `must be ${issue.inclusive ? '<=' : '<'} ${String(issue.maximum)}`;
   else if (issue.code === 'invalid_value') allowed = `must be one of: ${issue.values.map(String).join(', ')}`;

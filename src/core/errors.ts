@@ -12,11 +12,19 @@ export class UserError extends Error {
   /** What is allowed, e.g. `must be > 0` or `one of: a, b`. */
   readonly allowed: string;
 
-  constructor(field: string, value: unknown, allowed: string, context = 'config error') {
-    super(`${context} at ${field}: ${allowed}, got ${formatValue(value)}`);
+  readonly context: string;
+
+  constructor(field: string, value: unknown, allowed: string, context = 'config error', location?: string) {
+    super(`${context} at ${field}${location ? ` (${location})` : ''}: ${allowed}, got ${formatValue(value)}`);
     this.field = field;
     this.value = value;
     this.allowed = allowed;
+    this.context = context;
+  }
+
+  /** The same error, pointing at a place in a file (e.g. `examples/x.yaml:12:5`). */
+  at(location: string): UserError {
+    return new UserError(this.field, this.value, this.allowed, this.context, location);
   }
 }
 

@@ -65,7 +65,7 @@ export function runLeastSquares(input: unknown): LeastSquaresResult {
 /** Validates and builds everything (task, devices, algorithm); `train()` then runs it. */
 export function prepareLeastSquares(input: unknown): { train(): LeastSquaresResult } {
   const parsed = leastSquaresRunSchema.safeParse(input ?? {});
-  if (!parsed.success) throw zodIssueToUserError(parsed.error, input, 'run', (p) => (p.length === 0 ? Object.keys(leastSquaresRunSchema.shape) : undefined));
+  if (!parsed.success) throw zodIssueToUserError(parsed.error, input, 'run', undefined, leastSquaresRunSchema);
   const run = parsed.data;
   const device = resolveDeviceField(run.device);
   const { config: algorithmConfig, update: presetUpdate } = parseAlgorithmConfig(run.algorithm ?? 'sgd');

@@ -114,7 +114,7 @@ function biasesOf(network: Sequential): Map<string, Float64Array> {
 /** Parses and validates an experiment config, filling every default. */
 export function parseExperiment(input: unknown): ExperimentConfig {
   const result = experimentSchema.safeParse(input ?? {});
-  if (!result.success) throw zodIssueToUserError(result.error, input, 'config', (p) => (p.length === 0 ? Object.keys(experimentSchema.shape) : undefined));
+  if (!result.success) throw zodIssueToUserError(result.error, input, 'config', undefined, experimentSchema);
   return result.data;
 }
 

@@ -52,7 +52,7 @@ function merge(base: Record<string, unknown>, run: Record<string, unknown>): Rec
 /** Runs every run of a study with every seed; `onRun` reports progress. */
 export function runStudy(input: unknown, onRun?: (name: string, seed: number) => void): StudyResult {
   const parsed = studySchema.safeParse(input);
-  if (!parsed.success) throw zodIssueToUserError(parsed.error, input, 'study', (p) => (p.length === 0 ? Object.keys(studySchema.shape) : undefined));
+  if (!parsed.success) throw zodIssueToUserError(parsed.error, input, 'study', undefined, studySchema);
   const study = parsed.data;
   // Validate and build every run first, so a mistake in the last run fails before any training.
   const prepared = study.runs.map((run) => {

@@ -7,7 +7,7 @@ import { parseWithTypedArrays, stringifyWithTypedArrays } from '../../core/seria
 import { existsSync, readFileSync } from 'node:fs';
 import { loadCifar10, loadIdxDataset, writeFileAtomic, DEBIAN_FASHION_MNIST } from '../../node/index.js';
 import { parseSetPairs } from '../set-values.js';
-import { readConfigFile } from './study.js';
+import { readConfigFile, withFilePositions } from '../config-file.js';
 import { writeReport } from './report.js';
 import type { Output } from '../output.js';
 
@@ -48,10 +48,11 @@ export function registerRunCommand(program: Command, out: Output): void {
     .option('--resume', 'continue from <out>/checkpoint.json (written after every epoch); training.epochs may be raised')
     .option('--set <path=value>', 'override a config field, e.g. training.epochs=2 (repeatable)', (v: string, prev: string[]) => [...prev, v], [] as string[])
     .action(async (path: string | undefined, flags: { out?: string; set: string[]; resume?: boolean }) => {
-      const config = (path ? readConfigFile(path) : {}) as Record<string, unknown>;
+      const file = path ? readConfigFile(path) : null;
+      const config = (file ? file.value : {}) as Record<string, unknown>;
       if (config === null || typeof config !== 'object' || Array.isArray(config)) throw new UserError('config file', path, 'must hold an object', 'usage error');
       for (const [key, value] of Object.entries(parseSetPairs(flags.set))) setPath(config, key, value);
-      const dir = flags.out ?? join('runs', parseExperiment(config).name);
+      const dir = flags.out ?? join('runs', (await withFilePositions(file, () => parseExperiment(config))).name);
       const checkpointPath = join(dir, 'checkpoint.json');
       let resumeFrom: Checkpoint | undefined;
       if (flags.resume) {
@@ -61,7 +62,7 @@ export function registerRunCommand(program: Command, out: Output): void {
       }
       const isTty = process.stdout.isTTY === true;
       const started = Date.now();
-      const result = await runExperiment(config, {
+      const result = await withFilePositions(file, () => runExperiment(config, {
         loadDataset: loadFiles,
         ...(resumeFrom ? { resumeFrom } : {}),
         onEvent: (event) => {
@@ -77,7 +78,7 @@ export function registerRunCommand(program: Command, out: Output): void {
             );
           }
         },
-      });
+      }));
       writeFileAtomic(join(dir, 'config.json'), JSON.stringify(result.config, null, 2));
       writeFileAtomic(join(dir, 'results.json'), JSON.stringify(result, null, 2));
       const report = await writeReport([result], dir);

@@ -1,27 +1,11 @@
-import { readFileSync } from 'node:fs';
 import type { Command } from 'commander';
-import { parse as parseYaml } from 'yaml';
 import { UserError } from '../../core/errors.js';
 import { runStudy, studyTable } from '../../experiment/study.js';
 import { writeFileAtomic } from '../../node/index.js';
 import { renderSvg } from '../../report/svg.js';
 import { studyPlotSpec } from '../../report/study-plot.js';
 import type { Output } from '../output.js';
-
-/** Reads a JSON or YAML file, with a one-line error naming the path. */
-export function readConfigFile(path: string): unknown {
-  let text: string;
-  try {
-    text = readFileSync(path, 'utf8');
-  } catch {
-    throw new UserError('config file', path, 'must be a readable file', 'usage error');
-  }
-  try {
-    return path.endsWith('.json') ? JSON.parse(text) : parseYaml(text);
-  } catch (error) {
-    throw new UserError('config file', path, `must be valid ${path.endsWith('.json') ? 'JSON' : 'YAML'} (${(error as Error).message.split('\n')[0]})`, 'usage error');
-  }
-}
+import { readConfigFile, withFilePositions } from '../config-file.js';
 
 export function registerStudyCommand(program: Command, out: Output): void {
   program
@@ -32,14 +16,15 @@ export function registerStudyCommand(program: Command, out: Output): void {
     .option('--plot <file>', 'write an SVG plot of the distance curves (written, then renamed)')
     .option('--seeds <n>', 'use seeds 0..n−1 instead of the file’s seeds')
     .action(async (path: string, flags: { out?: string; plot?: string; seeds?: string }) => {
-      const config = readConfigFile(path) as Record<string, unknown>;
+      const file = readConfigFile(path);
+      const config = file.value as Record<string, unknown>;
       if (flags.seeds !== undefined) {
         const n = Number(flags.seeds);
         if (!Number.isInteger(n) || n < 1 || n > 100) throw new UserError('--seeds', flags.seeds, 'must be an integer in [1, 100]', 'usage error');
         config['seeds'] = Array.from({ length: n }, (_, k) => k);
       }
       const started = Date.now();
-      const result = runStudy(config, (name, seed) => out.stderr(`running ${name} (seed ${seed}) … ${((Date.now() - started) / 1000).toFixed(1)} s`));
+      const result = await withFilePositions(file, () => runStudy(config, (name, seed) => out.stderr(`running ${name} (seed ${seed}) … ${((Date.now() - started) / 1000).toFixed(1)} s`)));
       if (flags.out) writeFileAtomic(flags.out, JSON.stringify(result, null, 2));
       if (flags.plot) writeFileAtomic(flags.plot, await renderSvg(studyPlotSpec(result)));
       out.stdout(studyTable(result));

@@ -8,7 +8,7 @@ import { parseGrid, summarizeSweep, sweepTable, type SweepPoint } from '../../ex
 import { writeFileAtomic } from '../../node/index.js';
 import { parseValue } from '../set-values.js';
 import { loadFiles, setPath } from './run.js';
-import { readConfigFile } from './study.js';
+import { readConfigFile, withFilePositions } from '../config-file.js';
 import type { Output } from '../output.js';
 
 interface Job {
@@ -71,7 +71,8 @@ export function registerSweepCommand(program: Command, out: Output): void {
       const threads = Number(flags.jobs);
       if (!Number.isInteger(seeds) || seeds < 1 || seeds > 100) throw new UserError('--seeds', flags.seeds, 'must be an integer in [1, 100]', 'usage error');
       if (!Number.isInteger(threads) || threads < 1 || threads > 64) throw new UserError('--jobs', flags.jobs, 'must be an integer in [1, 64]', 'usage error');
-      const base = (path ? readConfigFile(path) : {}) as Record<string, unknown>;
+      const file = path ? readConfigFile(path) : null;
+      const base = (file ? file.value : {}) as Record<string, unknown>;
       for (const pair of flags.set) {
         const eq = pair.indexOf('=');
         if (eq <= 0) throw new UserError('--set', pair, 'must be path=value', 'usage error');
@@ -84,10 +85,11 @@ export function registerSweepCommand(program: Command, out: Output): void {
           const config = structuredClone(base);
           for (const [key, value] of Object.entries(point.values)) setPath(config, key, value);
           config['seed'] = seed;
-          parseExperiment(config); // every job is validated before any runs
           return { point: p, config };
         }),
       );
+      // Validate every job before any runs, pointing into the file where possible.
+      for (const job of jobs) await withFilePositions(file, () => parseExperiment(job.config));
       let done = 0;
       const results = await runJobs(jobs, threads, () => out.stderr(`sweep: ${++done}/${jobs.length} runs done`));
       const grouped = points.map((_, p) => results.filter((_, i) => jobs[i]!.point === p));
