@@ -8,6 +8,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { loadCifar10, loadIdxDataset, writeFileAtomic, DEBIAN_FASHION_MNIST } from '../../node/index.js';
 import { parseSetPairs } from '../set-values.js';
 import { readConfigFile, withFilePositions } from '../config-file.js';
+import { plainProgress, ttyProgress } from '../progress.js';
 import { writeReport } from './report.js';
 import type { Output } from '../output.js';
 
@@ -60,25 +61,20 @@ export function registerRunCommand(program: Command, out: Output): void {
         resumeFrom = parseWithTypedArrays(readFileSync(checkpointPath, 'utf8')) as Checkpoint;
         out.stdout(`resuming after epoch ${resumeFrom.epoch} from ${checkpointPath}`);
       }
-      const isTty = process.stdout.isTTY === true;
+      const progress = process.stdout.isTTY === true ? ttyProgress(out) : plainProgress(out);
       const started = Date.now();
-      const result = await withFilePositions(file, () => runExperiment(config, {
-        loadDataset: loadFiles,
-        ...(resumeFrom ? { resumeFrom } : {}),
-        onEvent: (event) => {
-          if (event.type === 'start') out.stdout(`aimsim run: ${event.epochs} epochs × ${event.batchesPerEpoch} batches on ${event.dataset}`);
-          if (event.type === 'batch' && isTty && event.batch % 10 === 0) process.stdout.write(`\r  epoch ${event.epoch}: batch ${event.batch}/${event.batchesPerEpoch}, loss ${event.loss.toFixed(3)}`);
-          if (event.type === 'checkpoint') writeFileAtomic(checkpointPath, stringifyWithTypedArrays(event.checkpoint));
-          if (event.type === 'epoch') {
-            const m = event.metrics;
-            const pulses = Object.values(m.pulsesByPurpose).reduce((a, b) => a + b, 0);
-            if (isTty) process.stdout.write('\r\x1b[K');
-            out.stdout(
-              `  epoch ${m.epoch}: train loss ${m.trainLoss.toFixed(4)}, test accuracy ${(100 * m.testAccuracy).toFixed(2)} %, ${(pulses / 1e6).toFixed(2)} M pulses, ${m.seconds.toFixed(1)} s (${(pulses / m.seconds / 1e6).toFixed(1)} M pulses/s)`,
-            );
-          }
-        },
-      }));
+      const result = await withFilePositions(file, () =>
+        runExperiment(config, {
+          loadDataset: loadFiles,
+          ...(resumeFrom ? { resumeFrom } : {}),
+          onEvent: (event) => {
+            if (event.type === 'start') progress.start(event.epochs, event.batchesPerEpoch, event.dataset);
+            if (event.type === 'batch') progress.batch(event.epoch, event.batch, event.loss);
+            if (event.type === 'epoch') progress.epoch(event.metrics);
+            if (event.type === 'checkpoint') writeFileAtomic(checkpointPath, stringifyWithTypedArrays(event.checkpoint));
+          },
+        }),
+      ).finally(() => progress.stop());
       writeFileAtomic(join(dir, 'config.json'), JSON.stringify(result.config, null, 2));
       writeFileAtomic(join(dir, 'results.json'), JSON.stringify(result, null, 2));
       const report = await writeReport([result], dir);

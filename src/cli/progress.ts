@@ -1,0 +1,75 @@
+import { SingleBar } from 'cli-progress';
+import type { EpochMetrics } from '../experiment/run.js';
+import type { Output } from './output.js';
+
+/** What the CLI shows while a run trains (the runner itself only emits events). */
+export interface ProgressSink {
+  start(epochs: number, batchesPerEpoch: number, dataset: string): void;
+  batch(epoch: number, batch: number, loss: number): void;
+  epoch(metrics: EpochMetrics): void;
+  stop(): void;
+}
+
+export function formatEpoch(m: EpochMetrics): string {
+  const pulses = Object.values(m.pulsesByPurpose).reduce((a, b) => a + b, 0);
+  const rate = m.seconds > 0 ? pulses / m.seconds / 1e6 : 0;
+  return `  epoch ${m.epoch}: train loss ${m.trainLoss.toFixed(4)}, test accuracy ${(100 * m.testAccuracy).toFixed(2)} %, ${(pulses / 1e6).toFixed(2)} M pulses, ${m.seconds.toFixed(1)} s (${rate.toFixed(1)} M pulses/s)`;
+}
+
+/** A cli-progress bar per epoch on a terminal: batch, loss and the last test accuracy. */
+export function ttyProgress(out: Output): ProgressSink {
+  let bar: SingleBar | null = null;
+  let epochs = 0;
+  let batches = 0;
+  let accuracy = '–';
+  const open = (epoch: number) => {
+    bar = new SingleBar({
+      format: `  epoch ${epoch}/${epochs} [{bar}] {value}/{total} batches, loss {loss}, last test accuracy {accuracy}, {eta_formatted} left`,
+      hideCursor: true,
+      clearOnComplete: true,
+    });
+    bar.start(batches, 0, { loss: '–', accuracy });
+  };
+  return {
+    start(e, b, dataset) {
+      epochs = e;
+      batches = b;
+      out.stdout(`aimsim run: ${e} epochs × ${b} batches on ${dataset}`);
+    },
+    batch(epoch, batch, loss) {
+      if (!bar) open(epoch);
+      bar!.update(batch, { loss: loss.toFixed(3), accuracy });
+    },
+    epoch(metrics) {
+      bar?.stop();
+      bar = null;
+      accuracy = `${(100 * metrics.testAccuracy).toFixed(2)} %`;
+      out.stdout(formatEpoch(metrics));
+    },
+    stop() {
+      bar?.stop();
+    },
+  };
+}
+
+/** Plain lines for logs (CI, no TTY): one every `intervalMs` during an epoch, and one per epoch. */
+export function plainProgress(out: Output, intervalMs = 10_000, now = () => Date.now()): ProgressSink {
+  let last = now();
+  let batches = 0;
+  return {
+    start(epochs, b, dataset) {
+      batches = b;
+      out.stdout(`aimsim run: ${epochs} epochs × ${b} batches on ${dataset}`);
+    },
+    batch(epoch, batch, loss) {
+      if (now() - last < intervalMs) return;
+      last = now();
+      out.stdout(`  epoch ${epoch}: batch ${batch}/${batches}, loss ${loss.toFixed(4)}`);
+    },
+    epoch(metrics) {
+      last = now();
+      out.stdout(formatEpoch(metrics));
+    },
+    stop() {},
+  };
+}
