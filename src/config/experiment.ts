@@ -45,23 +45,23 @@ export const experimentSchema = z
         testLimit: z.number().int().min(1).optional().describe('use only the first N test samples'),
       })
       .strict()
-      .default({ dataset: 'embedded-fashion-mnist' })
+      .prefault({ dataset: 'embedded-fashion-mnist' })
       .describe('the dataset and how much of it to use'),
     network: z
       .object({ layers: z.array(layerSchema).min(1).describe('layers in order; the last must output one value per class') })
       .strict()
-      .default({ layers: [{ type: 'flatten' }, { type: 'linear', outputs: 64, bias: 'digital', analog: true }, { type: 'sigmoid' }, { type: 'linear', outputs: 10, bias: 'digital', analog: true }] })
+      .prefault({ layers: [{ type: 'flatten' }, { type: 'linear', outputs: 64, bias: 'digital', analog: true }, { type: 'sigmoid' }, { type: 'linear', outputs: 10, bias: 'digital', analog: true }] })
       .describe('the layers; default: flatten, linear 64, sigmoid, linear 10 (both analog)'),
     device: deviceField
-      .default({ preset: 'soft-bounds-reference', subtractSymmetryPoint: true, dwMin: 0.002 })
+      .prefault({ preset: 'soft-bounds-reference', subtractSymmetryPoint: true, dwMin: 0.002 })
       .describe('device preset or kind, or { preset, ...fields }'),
     algorithm: z
       .unknown()
-      .default({ preset: 'c-ttv2', inChopProb: 0.01, fastLr: 0.5, autoGranularity: 1000 })
+      .prefault({ preset: 'c-ttv2', inChopProb: 0.01, fastLr: 0.5, autoGranularity: 1000 })
       .describe('algorithm preset name, or { kind | preset, ...fields }'),
-    forward: ioSchema.partial().default({}).describe('forward IO of the analog layers'),
-    backward: ioSchema.partial().default({}).describe('backward IO of the analog layers'),
-    update: updateSchema.partial().default({ desiredBl: 31 }).describe('pulse-train settings of the gradient updates'),
+    forward: ioSchema.partial().prefault({}).describe('forward IO of the analog layers'),
+    backward: ioSchema.partial().prefault({}).describe('backward IO of the analog layers'),
+    update: updateSchema.partial().prefault({ desiredBl: 31 }).describe('pulse-train settings of the gradient updates'),
     training: z
       .object({
         epochs: positive('epochs', 10),
@@ -69,7 +69,7 @@ export const experimentSchema = z
         lr: num(0.1, 'learning rate', { gt: 0 }),
       })
       .strict()
-      .default({ epochs: 10, batch: 10, lr: 0.1 })
+      .prefault({ epochs: 10, batch: 10, lr: 0.1 })
       .describe('epochs, mini-batch size and learning rate'),
   })
   .strict();

@@ -17,15 +17,15 @@ const deviceField = z
 export const leastSquaresRunSchema = z
   .object({
     name: z.string().default('least-squares').describe('label of the run in tables'),
-    task: leastSquaresSchema.default(leastSquaresSchema.parse({})),
+    task: leastSquaresSchema.prefault({}),
     device: deviceField,
     slowDevice: z
       .union([z.string(), z.object({ preset: z.string() }).loose()])
       .optional()
       .describe('device of the slow array C of the transfer algorithms (default: device)'),
     algorithm: z.unknown().default('sgd').describe('an algorithm preset name, or { kind | preset, ...fields }'),
-    forward: ioSchema.partial().default({}).describe('forward IO of the analog arrays'),
-    update: updateSchema.partial().default({}).describe('pulse-train settings of the gradient update'),
+    forward: ioSchema.partial().prefault({}).describe('forward IO of the analog arrays'),
+    update: updateSchema.partial().prefault({}).describe('pulse-train settings of the gradient update'),
     steps: z.number().int().min(1).default(2000).describe('mini-batch steps'),
     batch: z.number().int().min(1).default(1).describe('samples per mini-batch'),
     lr: num(0.01, 'learning rate', { gt: 0 }),

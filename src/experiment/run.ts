@@ -1,6 +1,7 @@
 import { DigitalSgd, createAlgorithm, parseAlgorithmConfig, type AlgorithmReport, type AlgorithmState, type TrainingAlgorithm } from '../algorithms/index.js';
 import { experimentSchema, type ExperimentConfig, type LayerConfig } from '../config/experiment.js';
 import { zodIssueToUserError } from '../config/zod-error.js';
+import { configDifference } from '../config/diff.js';
 import { UserError } from '../core/errors.js';
 import { epochBatches } from '../data/batches.js';
 import { gather, type ImageDataset, type Split } from '../data/dataset.js';
@@ -15,6 +16,8 @@ export interface EpochMetrics {
   testAccuracy: number;
   /** Pulses of the epoch, summed over layers, by purpose. */
   pulsesByPurpose: Record<string, number>;
+  /** Pulses of the epoch by layer and tile (e.g. `1:linear/fast`), over all purposes. */
+  pulsesByTile: Record<string, number>;
   seconds: number;
 }
 
@@ -86,7 +89,7 @@ export interface Checkpoint {
 }
 
 export type RunEvent =
-  | { type: 'start'; batchesPerEpoch: number; epochs: number; dataset: string }
+  | { type: 'start'; batchesPerEpoch: number; epochs: number; dataset: string; changedFromDefaults: Record<string, unknown> }
   | { type: 'batch'; epoch: number; batch: number; batchesPerEpoch: number; loss: number }
   | { type: 'epoch'; metrics: EpochMetrics }
   | { type: 'checkpoint'; checkpoint: Checkpoint }
@@ -180,10 +183,13 @@ export function buildNetwork(config: ExperimentConfig, inputShape: Shape, classe
   return new Sequential(layers);
 }
 
+/** Cumulative pulses by purpose (keys `purpose`) and by tile (keys `tile:<layer>/<tile>`). */
 function pulseTotals(network: Sequential): Record<string, number> {
   const totals: Record<string, number> = {};
-  for (const algorithm of Object.values(network.algorithms())) {
-    for (const [purpose, n] of Object.entries(algorithm.report().pulsesByPurpose)) totals[purpose] = (totals[purpose] ?? 0) + n;
+  for (const [layer, algorithm] of Object.entries(network.algorithms())) {
+    const report = algorithm.report();
+    for (const [purpose, n] of Object.entries(report.pulsesByPurpose)) totals[purpose] = (totals[purpose] ?? 0) + n;
+    for (const [tile, n] of Object.entries(report.pulsesByTile)) totals[`tile:${layer}/${tile}`] = n;
   }
   return totals;
 }
@@ -218,7 +224,7 @@ export async function runExperiment(input: unknown, options: RunOptions = {}): P
   const shuffle = Rng.stream(config.seed, 'shuffle');
   const { batch, epochs, lr } = config.training;
   const batchesPerEpoch = Math.ceil(train.count / batch);
-  options.onEvent?.({ type: 'start', batchesPerEpoch, epochs, dataset: dataset.name });
+  options.onEvent?.({ type: 'start', batchesPerEpoch, epochs, dataset: dataset.name, changedFromDefaults: configDifference(config, parseExperiment({})) });
   const history: EpochMetrics[] = [];
   let status: ExperimentResult['status'] = 'completed';
   let previousPulses: Record<string, number> = {};
@@ -260,13 +266,19 @@ export async function runExperiment(input: unknown, options: RunOptions = {}): P
     }
     const totals = pulseTotals(network);
     const pulsesByPurpose: Record<string, number> = {};
-    for (const [purpose, n] of Object.entries(totals)) pulsesByPurpose[purpose] = n - (previousPulses[purpose] ?? 0);
+    const pulsesByTile: Record<string, number> = {};
+    for (const [key, n] of Object.entries(totals)) {
+      const delta = n - (previousPulses[key] ?? 0);
+      if (key.startsWith('tile:')) pulsesByTile[key.slice(5)] = delta;
+      else pulsesByPurpose[key] = delta;
+    }
     previousPulses = totals;
     const metrics: EpochMetrics = {
       epoch,
       trainLoss: lossSum / seen,
       testAccuracy: evaluate(network, test, size, dataset.classes, 100),
       pulsesByPurpose,
+      pulsesByTile,
       seconds: (Date.now() - started) / 1000,
     };
     history.push(metrics);

@@ -15,6 +15,13 @@ describe('experiment runner', () => {
     expect(strip(a)).toEqual(strip(b));
     expect(a.epochs[1]!.pulsesByPurpose['update']).toBeGreaterThan(0);
     expect(a.layers['1:linear']!.totalPulses).toBeGreaterThan(0);
+    // Per epoch, the pulses by tile add up to the pulses by purpose.
+    for (const m of a.epochs) {
+      const byTile = Object.values(m.pulsesByTile).reduce((x, y) => x + y, 0);
+      const byPurpose = Object.values(m.pulsesByPurpose).reduce((x, y) => x + y, 0);
+      expect(byTile).toBe(byPurpose);
+      expect(Object.keys(m.pulsesByTile).sort()).toEqual(['1:linear/fast', '1:linear/slow', '3:linear/fast', '3:linear/slow']);
+    }
   });
 
   it('a digital network learns the embedded dataset (> 55 % test accuracy from 500 samples, chance 10 %)', async () => {

@@ -11,7 +11,7 @@ describe('plain progress (no TTY)', () => {
       clock += 450; // 45 s over the epoch: lines at 10, 20, 30 and 40 s
       sink.batch(1, b, 2 - b / 100);
     }
-    sink.epoch({ epoch: 1, trainLoss: 1.5, testAccuracy: 0.5, pulsesByPurpose: { update: 2e6 }, seconds: 45 });
+    sink.epoch({ epoch: 1, trainLoss: 1.5, testAccuracy: 0.5, pulsesByPurpose: { update: 2e6 }, pulsesByTile: { '1:linear/array': 2e6 }, seconds: 45 });
     expect(lines[0]).toBe('aimsim run: 1 epochs × 100 batches on toy');
     expect(lines.filter((l) => /batch \d+\/100/.test(l))).toHaveLength(4);
     expect(lines[1]).toBe('  epoch 1: batch 23/100, loss 1.7700');

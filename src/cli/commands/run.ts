@@ -68,7 +68,11 @@ export function registerRunCommand(program: Command, out: Output): void {
           loadDataset: loadFiles,
           ...(resumeFrom ? { resumeFrom } : {}),
           onEvent: (event) => {
-            if (event.type === 'start') progress.start(event.epochs, event.batchesPerEpoch, event.dataset);
+            if (event.type === 'start') {
+              const changed = Object.entries(event.changedFromDefaults).map(([k, v]) => `${k}=${JSON.stringify(v)}`);
+              out.stdout(`config (changed from the defaults): ${changed.length ? changed.join(', ') : 'none'}`);
+              progress.start(event.epochs, event.batchesPerEpoch, event.dataset);
+            }
             if (event.type === 'batch') progress.batch(event.epoch, event.batch, event.loss);
             if (event.type === 'epoch') progress.epoch(event.metrics);
             if (event.type === 'checkpoint') writeFileAtomic(checkpointPath, stringifyWithTypedArrays(event.checkpoint));
