@@ -40,6 +40,14 @@ export const pulsedFields = {
   diffusionDtod: num(0, 'device-to-device spread of the diffusion rate (relative)', { min: 0 }),
 };
 
+/**
+ * The papers' symmetric asymmetry (papers.md §1.5(c)): q⁺ = (1 + cLin)(1 − w/τ), q⁻ = (1 − cLin)(1 + w/τ),
+ * so the SP of symmetric bounds ±τ is cLin·τ. aihwkit's `upDown` lowers one side only instead.
+ */
+export const cLinField = {
+  cLin: num(0, 'paper asymmetry c_Lin: up steps × (1 + cLin), down steps × (1 − cLin); SP = cLin·τ for bounds ±τ', { min: -1, max: 1 }),
+};
+
 /** Write noise (aihwkit-model.md §2.3), for the models that support it. */
 export const writeNoiseFields = {
   writeNoiseStd: num(0, 'write noise on the apparent weight after each update, in units of dwMin', { min: 0 }),

@@ -8,3 +8,5 @@ export { devicePresets, findDevicePreset } from './presets.js';
 export type { DevicePreset } from './presets.js';
 export { resolveDevice, parseDeviceConfig, deviceNames } from './resolve.js';
 export { pmaxToSoftBounds } from './soft-bounds-pmax.js';
+export { responseFunctions } from './response-functions.js';
+export type { ResponseFunctions } from './response-functions.js';

@@ -70,6 +70,15 @@ export function linearResponse(options: LinearResponseOptions): DeviceResponse {
   return device;
 }
 
+/** Scales the steps by the papers' c_Lin: Δw⁺ × (1 + c), Δw⁻ × (1 − c) (papers.md §1.5(c)). */
+export function applyCLin(hidden: CommonHidden, cLin: number): void {
+  if (cLin === 0) return;
+  for (let k = 0; k < hidden.scaleUp.length; k++) {
+    hidden.scaleUp[k] = hidden.scaleUp[k]! * (1 + cLin);
+    hidden.scaleDown[k] = hidden.scaleDown[k]! * (1 - cLin);
+  }
+}
+
 /**
  * Soft-bounds steps from the common hidden parameters: Δ⁺ = Δw⁺(1 − g/b^max),
  * Δ⁻ = Δw⁻(1 − g/b^min), i.e. linear-step with γ = 1 and per-device bounds as reference.

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { flag, num, pulsedFields, writeNoiseFields } from './fields.js';
+import { cLinField, flag, num, pulsedFields, writeNoiseFields } from './fields.js';
 import type { DeviceModel } from './model.js';
 import { softBounds, type SoftBoundsConfig } from './soft-bounds.js';
 
@@ -14,6 +14,7 @@ export const softBoundsPmaxSchema = z
     kind: z.literal('soft-bounds-pmax'),
     ...variationFields,
     ...writeNoiseFields,
+    ...cLinField,
     pMax: num(1000, 'number of pulses that drive the device from rangeMin to saturation', { gt: 0 }),
     alpha: num(0.0005, 'relative step α of one pulse', { gt: 0 }),
     rangeMin: num(-1, 'lower end of the used conductance range'),

@@ -1,8 +1,8 @@
 import { z } from 'zod';
-import { flag, num, pulsedFields, referenceFields, writeNoiseFields } from './fields.js';
+import { cLinField, flag, num, pulsedFields, referenceFields, writeNoiseFields } from './fields.js';
 import type { DeviceModel } from './model.js';
 import { drawNormals, populateCommonHidden } from './common-hidden.js';
-import { linearResponseOf, softBoundsSteps } from './linear-response.js';
+import { applyCLin, linearResponseOf, softBoundsSteps } from './linear-response.js';
 import { checkBounds } from './refinements.js';
 
 /**
@@ -15,6 +15,7 @@ export const softBoundsReferenceSchema = z
     kind: z.literal('soft-bounds-reference'),
     ...pulsedFields,
     ...writeNoiseFields,
+    ...cLinField,
     ...referenceFields,
     multNoise: flag(false, 'multiplicative c2c noise; the default is additive Δw(1 − v/b + σξ)'),
     slopeUpDtod: num(0, 'device-to-device spread of the up slope Δw⁺/b^max (relative); the bound follows', { min: 0 }),
@@ -31,6 +32,7 @@ export const softBoundsReference: DeviceModel<SoftBoundsReferenceConfig> = {
   symmetricPointMethod: 'closed-form',
   build(config, size, rng) {
     const hidden = populateCommonHidden(config, size, rng);
+    applyCLin(hidden, config.cLin);
     if (config.slopeUpDtod > 0 || config.slopeDownDtod > 0) {
       // Slope d2d: the slope is varied and the bound recomputed from it (aihwkit-model.md §2.2).
       const xiUp = drawNormals(rng.split('slope-up'), size);

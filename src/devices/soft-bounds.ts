@@ -1,8 +1,8 @@
 import { z } from 'zod';
-import { flag, pulsedFields, writeNoiseFields } from './fields.js';
+import { cLinField, flag, pulsedFields, writeNoiseFields } from './fields.js';
 import type { DeviceModel } from './model.js';
 import { populateCommonHidden } from './common-hidden.js';
-import { linearResponseOf, softBoundsSteps } from './linear-response.js';
+import { applyCLin, linearResponseOf, softBoundsSteps } from './linear-response.js';
 import { checkBounds } from './refinements.js';
 
 /**
@@ -14,6 +14,7 @@ export const softBoundsSchema = z
     kind: z.literal('soft-bounds'),
     ...pulsedFields,
     ...writeNoiseFields,
+    ...cLinField,
     multNoise: flag(true, 'multiplicative c2c noise Δ(1 + σξ); otherwise additive Δw(1 − w/b + σξ)'),
   })
   .strict()
@@ -27,6 +28,7 @@ export const softBounds: DeviceModel<SoftBoundsConfig> = {
   symmetricPointMethod: 'closed-form',
   build(config, size, rng) {
     const hidden = populateCommonHidden(config, size, rng);
+    applyCLin(hidden, config.cLin);
     return linearResponseOf('soft-bounds', config, hidden, softBoundsSteps(hidden));
   },
 };

@@ -7,9 +7,10 @@ export const updateSchema = z
     desiredBl: z.number().int().min(1).default(31).describe('bit length BL of the pulse trains (the maximum under BL management)'),
     fixedBl: flag(true, 'keep BL fixed; otherwise BL = ceil(lr/dwMin) when the lr is large'),
     pulseType: z
-      .enum(['stochastic-compressed', 'mean-count', 'deterministic-implicit', 'none', 'none-with-device'])
+      .enum(['stochastic-compressed', 'mean-count', 'deterministic-implicit', 'none', 'none-with-device', 'expected'])
       .default('stochastic-compressed')
-      .describe('how coincidences are produced (aihwkit-model.md §3.3)'),
+      .describe('how coincidences are produced (aihwkit-model.md §3.3); `expected` is the first-order shortcut w += Δ·q±(w), no pulses'),
+    expectedNoise: flag(false, 'with pulseType expected: add ζ ~ N(0, |Δ|·granularity), the variance of the pulse trains (papers.md §1.3)'),
     updateBlManagement: flag(true, 'adapt BL to lr·max|x|·max|d|/dwMin per sample'),
     updateManagement: flag(true, 'balance the x and d probabilities by their magnitudes'),
     umGradScale: num(1, '< 1 biases clipping towards d', { gt: 0 }),

@@ -84,6 +84,10 @@ export function pulsedUpdate(state: DeviceArrayState, request: UpdateRequest, sc
     floatingPointUpdate(state, request);
     return;
   }
+  if (config.pulseType === 'expected') {
+    expectedUpdate(state, request);
+    return;
+  }
   const maxWords = Math.ceil(config.desiredBl / 32) + 1;
   scratch.ensure(rows, cols, maxWords);
   const { p, q, xBits, dBits, active } = scratch;
@@ -152,6 +156,35 @@ export function pulsedUpdate(state: DeviceArrayState, request: UpdateRequest, sc
 function quantizeImplicit(p: number, step: number): number {
   const v = step > 0 ? Math.round(p / step) * step : p;
   return v < 0 ? 0 : v > 1 ? 1 : v;
+}
+
+/**
+ * The named fast mode (papers.md §1.2, §6): the first-order expected update of the pulse trains,
+ * w ← w + Δ·q⁺(w) for Δ > 0 and w + Δ·q⁻(w) for Δ < 0 (= w + Δ·F − |Δ|·G), with
+ * Δ = −lr·d_i·x_j, optionally plus ζ ~ N(0, |Δ|·granularity); clipped to the bounds. No pulses.
+ */
+function expectedUpdate(state: DeviceArrayState, request: UpdateRequest): void {
+  const { rows, cols, device, conductance, apparent } = state;
+  const { x, d, batch, lr, config } = request;
+  const g = device.granularity;
+  for (let b = 0; b < batch; b++) {
+    for (let i = 0; i < rows; i++) {
+      const di = d[b * rows + i]!;
+      if (di === 0) continue;
+      const rng = state.rowRngs[i]!;
+      for (let j = 0; j < cols; j++) {
+        const delta = -lr * di * x[b * cols + j]!;
+        if (delta === 0) continue;
+        const k = i * cols + j;
+        const w = conductance[k]!;
+        let next = delta > 0 ? w + (delta / g) * device.expectedUp(k, w) : w + (delta / g) * device.expectedDown(k, w);
+        if (config.expectedNoise) next += Math.sqrt(Math.abs(delta) * g) * rng.normal();
+        next = clipToBounds(device, k, next);
+        conductance[k] = next;
+        if (device.writeNoise > 0) apparent[k] = next + device.writeNoise * rng.normal();
+      }
+    }
+  }
 }
 
 /** Exact update W −= lr·d·xᵀ (pulse types none / none-with-device, and the ideal device). */
