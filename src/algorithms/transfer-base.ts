@@ -1,7 +1,7 @@
 import { UserError } from '../core/errors.js';
 import { Rng } from '../rng/index.js';
-import { AnalogTile, ioSchema, type IoConfig, type TileState, type UpdateConfig } from '../tile/index.js';
-import { analogMvm } from '../tile/io.js';
+import { AnalogTile, type IoConfig, type TileState, type UpdateConfig } from '../tile/index.js';
+import { CompositeMvm, readColumn, writeColumn } from './composite.js';
 import { tileOptions } from './single-array.js';
 import { buildReport, postUpdateStep, sample, type AlgorithmReport, type AlgorithmSetup, type AlgorithmState, type TrainingAlgorithm } from './types.js';
 
@@ -30,13 +30,9 @@ export abstract class TransferAlgorithm implements TrainingAlgorithm {
   private readonly gamma: number;
   protected readonly transferForward: IoConfig;
   protected readonly transferUpdate: UpdateConfig;
-  private readonly forwardIo: IoConfig;
-  private readonly backwardIo: IoConfig;
-  private readonly streams: { forward: Rng; backward: Rng };
+  private readonly mvm: CompositeMvm;
   protected readonly algorithmRng: Rng;
-  private readonly ioStates = { forward: { nmAverage: 0 }, backward: { nmAverage: 0 } };
   private readonly composite: Float64Array;
-  private readonly oneHot: Float64Array;
 
   constructor(setup: AlgorithmSetup, settings: TransferSettings) {
     this.rows = setup.rows;
@@ -47,13 +43,9 @@ export abstract class TransferAlgorithm implements TrainingAlgorithm {
     this.gamma = settings.gamma;
     this.transferForward = settings.transferForward;
     this.transferUpdate = settings.transferUpdate;
-    this.forwardIo = ioSchema.parse(setup.forward ?? {});
-    this.backwardIo = ioSchema.parse(setup.backward ?? {});
-    const base = Rng.stream(setup.seed, name, 'composite');
-    this.streams = { forward: base.split('forward'), backward: base.split('backward') };
+    this.mvm = new CompositeMvm(setup, name);
     this.algorithmRng = Rng.stream(setup.seed, name, 'algorithm');
     this.composite = new Float64Array(this.rows * this.cols);
-    this.oneHot = new Float64Array(this.cols);
   }
 
   /** The chopper sign of element (i, j) stored in A (1 without choppers). */
@@ -75,27 +67,11 @@ export abstract class TransferAlgorithm implements TrainingAlgorithm {
   }
 
   forward(x: ArrayLike<number>, batch: number): Float64Array {
-    return this.mvm(x, batch, false);
+    return this.mvm.run(this.weights(), this.rows, this.cols, x, batch, false, this.slow.counters);
   }
 
   backward(d: ArrayLike<number>, batch: number): Float64Array {
-    return this.mvm(d, batch, true);
-  }
-
-  private mvm(input: ArrayLike<number>, batch: number, transposed: boolean): Float64Array {
-    const out = new Float64Array(batch * (transposed ? this.cols : this.rows));
-    analogMvm(
-      { weights: this.weights(), rows: this.rows, cols: this.cols, transposed, input, batch, output: out },
-      {
-        io: transposed ? this.backwardIo : this.forwardIo,
-        rng: transposed ? this.streams.backward : this.streams.forward,
-        state: transposed ? this.ioStates.backward : this.ioStates.forward,
-        outNoiseScale: null,
-        allowBoundManagement: !transposed,
-      },
-    );
-    this.slow.counters.addReads(transposed ? 'backward' : 'forward', batch);
-    return out;
+    return this.mvm.run(this.weights(), this.rows, this.cols, d, batch, true, this.slow.counters);
   }
 
   update(x: ArrayLike<number>, d: ArrayLike<number>, batch: number, lr: number): void {
@@ -125,18 +101,12 @@ export abstract class TransferAlgorithm implements TrainingAlgorithm {
 
   /** Noisy, quantised read of column j of A: a = A·e_j through the transfer IO. */
   protected readColumn(j: number): Float64Array {
-    this.oneHot.fill(0);
-    this.oneHot[j] = 1;
-    return this.fast.read(this.oneHot, 1, this.transferForward, 'transfer-read');
+    return readColumn(this.fast, j, this.transferForward);
   }
 
-  /** Pulsed write of `values` into column j of C: ΔC_·j ≈ +lr·values (x = e_j, d = −values). */
+  /** Pulsed write of `values` into column j of C: ΔC_·j ≈ +lr·values. */
   protected writeColumn(j: number, values: ArrayLike<number>, lr: number): void {
-    this.oneHot.fill(0);
-    this.oneHot[j] = 1;
-    const d = new Float64Array(this.rows);
-    for (let i = 0; i < this.rows; i++) d[i] = -values[i]!;
-    this.slow.update(this.oneHot, d, 1, lr, 'transfer', this.transferUpdate);
+    writeColumn(this.slow, j, values, lr, this.transferUpdate);
     this.transferCount++;
   }
 
@@ -160,8 +130,8 @@ export abstract class TransferAlgorithm implements TrainingAlgorithm {
       fast: this.fast.saveState(),
       slow: this.slow.saveState(),
       counters: [this.transferCount, this.vectorUpdates, this.column],
-      rngs: [this.streams.forward.saveState(), this.streams.backward.saveState(), this.algorithmRng.saveState()],
-      ioStates: structuredClone(this.ioStates),
+      algorithmRng: this.algorithmRng.saveState(),
+      mvm: this.mvm.saveState(),
     };
   }
 
@@ -169,12 +139,8 @@ export abstract class TransferAlgorithm implements TrainingAlgorithm {
     this.fast.restoreState(state['fast'] as TileState);
     this.slow.restoreState(state['slow'] as TileState);
     [this.transferCount, this.vectorUpdates, this.column] = state['counters'] as [number, number, number];
-    const [forward, backward, algorithm] = state['rngs'] as Uint32Array[];
-    this.streams.forward.restoreState(forward!);
-    this.streams.backward.restoreState(backward!);
-    this.algorithmRng.restoreState(algorithm!);
-    Object.assign(this.ioStates.forward, (state['ioStates'] as typeof this.ioStates).forward);
-    Object.assign(this.ioStates.backward, (state['ioStates'] as typeof this.ioStates).backward);
+    this.algorithmRng.restoreState(state['algorithmRng'] as Uint32Array);
+    this.mvm.restoreState(state['mvm'] as AlgorithmState);
   }
 }
 
