@@ -6,5 +6,6 @@ export { BufferedTikiTaka } from './buffered-tiki-taka.js';
 export { ChoppedTikiTaka } from './chopped-tiki-taka.js';
 export { Agad } from './agad.js';
 export { MixedPrecision } from './mixed-precision.js';
+export { MultiTileResidual, lossPlateau } from './multi-tile-residual.js';
 export { algorithmSchemas, algorithmKinds, algorithmPresets, parseAlgorithmConfig, createAlgorithm } from './registry.js';
 export type { AlgorithmConfig, AlgorithmKind } from './registry.js';

@@ -8,6 +8,7 @@ import { ChoppedTikiTaka, choppedTikiTakaSchema } from './chopped-tiki-taka.js';
 import { DigitalSgd, digitalSgdSchema } from './digital-sgd.js';
 import { MixedPrecision, mixedPrecisionSchema } from './mixed-precision.js';
 import { TikiTaka, tikiTakaSchema } from './tiki-taka.js';
+import { MultiTileResidual, multiTileResidualSchema } from './multi-tile-residual.js';
 import type { AlgorithmSetup, TrainingAlgorithm } from './types.js';
 
 export const algorithmSchemas = {
@@ -18,6 +19,7 @@ export const algorithmSchemas = {
   'chopped-tiki-taka': choppedTikiTakaSchema,
   agad: agadSchema,
   'mixed-precision': mixedPrecisionSchema,
+  'multi-tile-residual': multiTileResidualSchema,
 } as const;
 
 export type AlgorithmKind = keyof typeof algorithmSchemas;
@@ -95,6 +97,8 @@ export function createAlgorithm(setup: AlgorithmSetup, config: AlgorithmConfig):
       return new Agad(setup, config);
     case 'mixed-precision':
       return new MixedPrecision(setup, config);
+    case 'multi-tile-residual':
+      return new MultiTileResidual(setup, config);
     default: {
       const unknown: never = config;
       throw new Error(`aimsim internal error: no algorithm ${JSON.stringify(unknown)}`);

@@ -56,6 +56,8 @@ export interface TrainingAlgorithm {
   report(): AlgorithmReport;
   /** Everything needed to continue bit-identically (checkpoints); typed arrays are copied. */
   saveState(): AlgorithmState;
+  /** Called once at the end of every epoch with its mean training loss (warm-start schedules). */
+  endEpoch?(trainLoss: number): void;
   restoreState(state: AlgorithmState): void;
 }
 

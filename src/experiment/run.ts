@@ -282,6 +282,7 @@ export async function runExperiment(input: unknown, options: RunOptions = {}): P
       seconds: (Date.now() - started) / 1000,
     };
     history.push(metrics);
+    for (const algorithm of Object.values(algorithms)) algorithm.endEpoch?.(metrics.trainLoss);
     options.onEvent?.({ type: 'epoch', metrics });
     if (options.onEvent) {
       const states: Record<string, AlgorithmState> = {};

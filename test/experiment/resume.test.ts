@@ -16,7 +16,7 @@ const base = (algorithm: unknown, epochs: number) => ({
 });
 
 describe('checkpoint and resume', () => {
-  for (const algorithm of [{ kind: 'digital-sgd' }, 'sgd', 'ttv1', { kind: 'buffered-tiki-taka' }, 'c-ttv2', 'agad', 'mp']) {
+  for (const algorithm of [{ kind: 'digital-sgd' }, 'sgd', 'ttv1', { kind: 'buffered-tiki-taka' }, 'c-ttv2', 'agad', 'mp', { kind: 'multi-tile-residual', tiles: 3, warmStart: true, aggressiveThreshold: -1 }]) {
     it(`${JSON.stringify(algorithm)}: 2 epochs + resume = 3 epochs straight`, async () => {
       const straight = await runExperiment(base(algorithm, 3));
       let checkpoint: Checkpoint | undefined;
