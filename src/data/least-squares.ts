@@ -10,6 +10,7 @@ export const leastSquaresSchema = z
     optimumScale: num(0.3, 'W_opt entries are optimumScale·N(0, 1)', { min: 0 }),
     optimumOffset: num(0, 'constant added to every entry of W_opt (moves the optimum away from 0)'),
     noise: num(0.01, 'standard deviation of the label noise: y = W_opt·x + noise·ξ', { min: 0 }),
+    inputDistribution: z.enum(['normal', 'ones']).default('normal').describe('x ~ N(0, I), or x ≡ 1 (the scalar toy (w − b)² of papers.md §5 claim 9)'),
     seed: z.number().int().min(0).default(0).describe('seed of W_opt and of the data stream'),
   })
   .strict();
@@ -35,7 +36,7 @@ export class LeastSquaresTask {
   /** A mini-batch: x (batch × inputs) and the labels y (batch × outputs). */
   batch(size: number): { x: Float64Array; y: Float64Array } {
     const { inputs, outputs, noise } = this.config;
-    const x = Float64Array.from({ length: size * inputs }, () => this.data.normal());
+    const x = Float64Array.from({ length: size * inputs }, () => (this.config.inputDistribution === 'ones' ? 1 : this.data.normal()));
     const y = new Float64Array(size * outputs);
     for (let b = 0; b < size; b++) {
       for (let i = 0; i < outputs; i++) {
@@ -47,7 +48,7 @@ export class LeastSquaresTask {
     return { x, y };
   }
 
-  /** ‖W − W_opt‖_F */
+  /** ‖W − W_opt‖_F (for x ≡ 1 the loss below is exact only for one input, as in the toy). */
   distance(weights: ArrayLike<number>): number {
     let s = 0;
     for (let k = 0; k < this.optimum.length; k++) s += (weights[k]! - this.optimum[k]!) ** 2;

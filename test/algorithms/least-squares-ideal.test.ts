@@ -24,3 +24,11 @@ describe('every algorithm lowers the least-squares loss on an ideal device', () 
     });
   }
 });
+
+describe('the scalar toy task (x ≡ 1)', () => {
+  it('feeds x = 1 and y = b, so digital SGD converges to b', () => {
+    const r = runLeastSquares({ algorithm: { kind: 'digital-sgd' }, device: 'ideal', task: { inputs: 1, outputs: 1, noise: 0, inputDistribution: 'ones' }, steps: 200, lr: 0.1 });
+    expect(r.finalDistance).toBeLessThan(1e-6);
+    expect(r.distance[0]!).toBeGreaterThan(0.01);
+  });
+});
