@@ -5,11 +5,13 @@ import { updateSchema } from '../tile/update-config.js';
 
 const bias = z.enum(['none', 'digital', 'analog']).default('digital').describe('bias: none, exact digital, or an analog column fixed at input 1');
 const analog = z.boolean().default(true).describe('weights on analog tiles with the configured algorithm, or exact digital');
+const deviceOverride = z.union([z.string(), z.object({ preset: z.string() }).loose()]).optional().describe('this layer’s device (default: the top-level device)');
+const algorithmOverride = z.unknown().optional().describe('this layer’s algorithm (default: the top-level algorithm)');
 const positive = (doc: string, value?: number) => (value === undefined ? z.number().int().min(1).describe(doc) : z.number().int().min(1).default(value).describe(doc));
 
 /** One layer of a sequential network (issue 5 `src/nn/`). */
 export const layerSchema = z.discriminatedUnion('type', [
-  z.object({ type: z.literal('linear'), outputs: positive('output features'), bias, analog }).strict(),
+  z.object({ type: z.literal('linear'), outputs: positive('output features'), bias, analog, device: deviceOverride, algorithm: algorithmOverride }).strict(),
   z
     .object({
       type: z.literal('conv2d'),
@@ -19,6 +21,8 @@ export const layerSchema = z.discriminatedUnion('type', [
       padding: z.number().int().min(0).default(0).describe('zero padding'),
       bias,
       analog,
+      device: deviceOverride,
+      algorithm: algorithmOverride,
     })
     .strict(),
   z.object({ type: z.literal('relu') }).strict(),

@@ -134,10 +134,11 @@ function limit(split: Split, size: number, n: number | undefined): Split {
 
 /** Builds the network of a config; weights start uniform in ±1/√fan-in (PyTorch's default). */
 export function buildNetwork(config: ExperimentConfig, inputShape: Shape, classes: number): Sequential {
-  const device = resolveDeviceField(config.device);
-  const { config: algorithmConfig, update: presetUpdate } = parseAlgorithmConfig(config.algorithm);
   const init = Rng.stream(config.seed, 'init');
-  const factory = (analogLayer: boolean): AlgorithmFactory => (rows, cols, name) => {
+  const factory = (analogLayer: boolean, layer: { device?: ExperimentConfig['device'] | undefined; algorithm?: unknown }): AlgorithmFactory => (rows, cols, name) => {
+    // A layer may name its own device and algorithm; otherwise the top-level ones apply.
+    const device = resolveDeviceField(layer.device ?? config.device);
+    const { config: algorithmConfig, update: presetUpdate } = parseAlgorithmConfig(layer.algorithm ?? config.algorithm);
     const setup = { rows, cols, device, seed: config.seed, name, forward: config.forward, backward: config.backward, update: { ...presetUpdate, ...config.update } };
     const algorithm: TrainingAlgorithm = analogLayer ? createAlgorithm(setup, algorithmConfig) : new DigitalSgd(setup);
     const bound = 1 / Math.sqrt(cols);
@@ -151,11 +152,11 @@ export function buildNetwork(config: ExperimentConfig, inputShape: Shape, classe
     let layer: Layer;
     switch (spec.type) {
       case 'linear':
-        layer = new Linear(shape.reduce((a, b) => a * b, 1), spec.outputs, factory(spec.analog), { bias: spec.bias, name });
+        layer = new Linear(shape.reduce((a, b) => a * b, 1), spec.outputs, factory(spec.analog, spec), { bias: spec.bias, name });
         break;
       case 'conv2d':
         if (shape.length !== 3) throw new UserError(`config.network.layers[${i}]`, spec.type, 'needs an image input [channels, height, width] (put it before flatten/linear)');
-        layer = new Conv2d(shape, spec.channels, factory(spec.analog), { kernel: spec.kernel, stride: spec.stride, padding: spec.padding, bias: spec.bias, name });
+        layer = new Conv2d(shape, spec.channels, factory(spec.analog, spec), { kernel: spec.kernel, stride: spec.stride, padding: spec.padding, bias: spec.bias, name });
         break;
       case 'relu':
       case 'sigmoid':

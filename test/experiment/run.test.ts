@@ -42,6 +42,17 @@ describe('experiment runner', () => {
     expect(r.layers['0:conv2d']!.tiles['array']!.updates['update']).toBe(50 * 144);
   });
 
+  it('a layer may use its own device and algorithm', async () => {
+    const r = await runExperiment({
+      data: { trainLimit: 30, testLimit: 10 },
+      network: { layers: [{ type: 'flatten' }, { type: 'linear', outputs: 8, algorithm: 'mp', device: 'reram-es' }, { type: 'tanh' }, { type: 'linear', outputs: 10, algorithm: 'sgd' }] },
+      training: { epochs: 1 },
+    });
+    expect(r.layers['1:linear']!.kind).toBe('mixed-precision');
+    expect(r.layers['3:linear']!.kind).toBe('analog-sgd');
+    await expect(runExperiment({ network: { layers: [{ type: 'flatten' }, { type: 'linear', outputs: 10, device: 'nope' }] } })).rejects.toThrow(/unknown device/);
+  });
+
   it('stops at the next batch when the signal aborts', async () => {
     const controller = new AbortController();
     const r = await runExperiment(small, { signal: controller.signal, onEvent: (e) => e.type === 'batch' && e.batch === 5 && controller.abort() });
