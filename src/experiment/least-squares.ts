@@ -31,6 +31,7 @@ export const leastSquaresRunSchema = z
     lr: num(0.01, 'learning rate', { gt: 0 }),
     seed: z.number().int().min(0).default(0).describe('seed of the device draws and pulse noise'),
     evaluateEvery: z.number().int().min(1).default(100).describe('record the metrics every this many steps'),
+    epochSteps: z.number().int().min(1).optional().describe('call the algorithm’s endEpoch with the mean loss every this many steps (warm-start schedules)'),
   })
   .strict();
 export type LeastSquaresRunInput = z.input<typeof leastSquaresRunSchema>;
@@ -93,11 +94,19 @@ function train(run: z.output<typeof leastSquaresRunSchema>, task: LeastSquaresTa
     loss.push(task.loss(w));
   };
   record(0);
+  let epochLoss = 0;
   for (let step = 1; step <= run.steps; step++) {
     const { x, y } = task.batch(run.batch);
     const prediction = algorithm.forward(x, run.batch);
-    for (let k = 0; k < prediction.length; k++) prediction[k] = prediction[k]! - y[k]!;
+    for (let k = 0; k < prediction.length; k++) {
+      prediction[k] = prediction[k]! - y[k]!;
+      epochLoss += (0.5 * prediction[k]! ** 2) / run.batch;
+    }
     algorithm.update(x, prediction, run.batch, run.lr);
+    if (run.epochSteps !== undefined && step % run.epochSteps === 0) {
+      algorithm.endEpoch?.(epochLoss / run.epochSteps);
+      epochLoss = 0;
+    }
     if (step % run.evaluateEvery === 0 || step === run.steps) record(step);
   }
   const tail = distance.slice(Math.max(1, Math.floor(distance.length * 0.8)));

@@ -88,3 +88,22 @@ describe('multi-tile residual learning', () => {
     expect(() => make({ tiles: 3, transferEveryVec: [1, 2, 3] })).toThrow('config error at algorithm.transferEveryVec: must have tiles − 1 = 2 entries');
   });
 });
+
+describe('warm start inside a least-squares run', () => {
+  it('epochSteps hands the mean loss to endEpoch, so warm start switches tiles during training', async () => {
+    const { runLeastSquares } = await import('../../src/experiment/least-squares.js');
+    const r = runLeastSquares({
+      device: { preset: 'soft-bounds', wMax: 1, wMin: -1, dwMin: 0.5, dwMinDtod: 0, wMaxDtod: 0, wMinDtod: 0, upDownDtod: 0, dwMinStd: 0 },
+      // aggressiveThreshold −1: every epoch after the first counts as a plateau.
+      algorithm: { kind: 'multi-tile-residual', tiles: 3, gamma: 0.25, warmStart: true, aggressiveThreshold: -1 },
+      task: { inputs: 1, outputs: 1, noise: 0, inputDistribution: 'ones' },
+      steps: 400,
+      lr: 0.2,
+      epochSteps: 100,
+      forward: { isPerfect: true },
+    });
+    // Epochs at 100, 200 (switch to tile 1), 300, 400 (switch to tile 0 → cascade).
+    expect(r.report.tiles['tile-2']!.updates['transfer']).toBeGreaterThan(0);
+    expect(r.report.tiles['tile-1']!.updates['transfer']).toBeGreaterThan(0);
+  });
+});
