@@ -16,3 +16,12 @@ export function repeatedSteps(device: DeviceResponse, k: number, g: number, up: 
   for (let t = 0; t < n; t++) steps[t] = applyPulses(device, k, g, up, 1, rng) - g;
   return steps;
 }
+
+/** Runs the CLI in-process and captures its output lines. */
+export async function runCli(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  const { main } = await import('../src/cli/main.js');
+  const stdout: string[] = [];
+  const stderr: string[] = [];
+  const code = await main(args, { stdout: (l) => stdout.push(l), stderr: (l) => stderr.push(l) });
+  return { code, stdout: stdout.join('\n'), stderr: stderr.join('\n') };
+}

@@ -1,21 +1,14 @@
 import type { DeviceConfig } from '../devices/registry.js';
-import type { AnalogTile, CounterSnapshot, IoInput, ReferenceInput, UpdateInput } from '../tile/index.js';
+import type { AnalogTile, CounterSnapshot, TileOptions } from '../tile/index.js';
 
-/** What every algorithm is built from: sizes, the device(s), the IO and update settings, a seed. */
-export interface AlgorithmSetup {
-  rows: number;
-  cols: number;
-  /** Device of the gradient (fast) array, and of every array unless `slowDevice` is given. */
-  device: DeviceConfig;
-  /** Device of the slow / main array of the transfer algorithms. */
+/**
+ * What every algorithm is built from: the options of its tiles (sizes, the device of the
+ * gradient array, IO, update and reference settings, seed, stream name), plus the device of the
+ * slow arrays of the transfer algorithms.
+ */
+export interface AlgorithmSetup extends TileOptions {
+  /** Device of the slow / main arrays of the transfer algorithms (default: `device`). */
   slowDevice?: DeviceConfig;
-  forward?: IoInput;
-  backward?: IoInput;
-  update?: UpdateInput;
-  reference?: ReferenceInput;
-  seed: number;
-  /** Stream prefix; the layers of one network need distinct names. */
-  name?: string;
 }
 
 export interface AlgorithmReport {

@@ -3,15 +3,10 @@ import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { main } from '../../src/cli/main.js';
+import { runCli } from '../helpers.js';
 import type { DeviceCharacterization } from '../../src/tile/characterize-device.js';
 
-async function cli(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  const stdout: string[] = [];
-  const stderr: string[] = [];
-  const code = await main(args, { stdout: (l) => stdout.push(l), stderr: (l) => stderr.push(l) });
-  return { code, stdout: stdout.join('\n'), stderr: stderr.join('\n') };
-}
+const cli = runCli;
 
 describe('aimsim device', () => {
   it('--json prints one object whose SP matches the soft-bounds closed form', async () => {

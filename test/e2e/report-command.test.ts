@@ -3,15 +3,10 @@ import { existsSync, mkdtempSync, readFileSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { main } from '../../src/cli/main.js';
+import { runCli } from '../helpers.js';
 import { configDifference } from '../../src/config/diff.js';
 
-async function cli(...args: string[]) {
-  const stdout: string[] = [];
-  const stderr: string[] = [];
-  const code = await main(args, { stdout: (l) => stdout.push(l), stderr: (l) => stderr.push(l) });
-  return { code, stdout: stdout.join('\n'), stderr: stderr.join('\n') };
-}
+const cli = runCli;
 
 const root = mkdtempSync(join(tmpdir(), 'aimsim-report-'));
 const quick = ['--set', 'training.epochs=2', '--set', 'data.trainLimit=100', '--set', 'data.testLimit=50'];

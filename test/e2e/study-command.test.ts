@@ -2,15 +2,10 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { main } from '../../src/cli/main.js';
+import { runCli } from '../helpers.js';
 import type { StudyResult } from '../../src/experiment/study.js';
 
-async function cli(...args: string[]) {
-  const stdout: string[] = [];
-  const stderr: string[] = [];
-  const code = await main(args, { stdout: (l) => stdout.push(l), stderr: (l) => stderr.push(l) });
-  return { code, stdout: stdout.join('\n'), stderr: stderr.join('\n') };
-}
+const cli = runCli;
 
 const dir = mkdtempSync(join(tmpdir(), 'aimsim-study-'));
 function file(name: string, content: string): string {
