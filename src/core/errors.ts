@@ -40,8 +40,3 @@ export function formatValue(value: unknown): string {
     return String(value);
   }
 }
-
-/** Throws a plain Error for a broken internal invariant (a bug, not a user mistake). */
-export function assertInvariant(condition: boolean, message: string): asserts condition {
-  if (!condition) throw new Error(`aimsim internal error: ${message}`);
-}
