@@ -3,6 +3,7 @@ export { DigitalSgd } from './digital-sgd.js';
 export { AnalogSgd } from './analog-sgd.js';
 export { TikiTaka } from './tiki-taka.js';
 export { BufferedTikiTaka } from './buffered-tiki-taka.js';
+export { ResidualLearningV2 } from './residual-learning-v2.js';
 export { ChoppedTikiTaka } from './chopped-tiki-taka.js';
 export { Agad } from './agad.js';
 export { MixedPrecision } from './mixed-precision.js';

@@ -8,6 +8,7 @@ import { ChoppedTikiTaka, choppedTikiTakaSchema } from './chopped-tiki-taka.js';
 import { DigitalSgd, digitalSgdSchema } from './digital-sgd.js';
 import { MixedPrecision, mixedPrecisionSchema } from './mixed-precision.js';
 import { TikiTaka, tikiTakaSchema } from './tiki-taka.js';
+import { ResidualLearningV2, residualLearningV2Schema } from './residual-learning-v2.js';
 import { MultiTileResidual, multiTileResidualSchema } from './multi-tile-residual.js';
 import type { AlgorithmSetup, TrainingAlgorithm } from './types.js';
 
@@ -16,6 +17,7 @@ export const algorithmSchemas = {
   'analog-sgd': analogSgdSchema,
   'tiki-taka': tikiTakaSchema,
   'buffered-tiki-taka': bufferedTikiTakaSchema,
+  'residual-learning-v2': residualLearningV2Schema,
   'chopped-tiki-taka': choppedTikiTakaSchema,
   agad: agadSchema,
   'mixed-precision': mixedPrecisionSchema,
@@ -55,6 +57,16 @@ export const algorithmPresets: Record<string, { kind: AlgorithmKind; values: Rec
     note: 'DynamicTransferCompound with auto_scale, fast_lr 0.1, transfer with UBLM on',
   },
   mp: { kind: 'mixed-precision', values: {}, note: 'MixedPrecisionCompound' },
+  'rl-v1': {
+    kind: 'tiki-taka',
+    values: { gamma: 0.4, transferForward: { isPerfect: true } },
+    note: 'Residual Learning v1 (P-RF25 eq. 9–11): TT-v1 with mixing γ 0.4 and ideal transfer reads',
+  },
+  'rl-v2': {
+    kind: 'residual-learning-v2',
+    values: { gamma: 0.4, transferForward: { isPerfect: true } },
+    note: 'Residual Learning v2 (P-RF25 §5): low-pass buffer, threshold Δw_min, γ 0.4',
+  },
 };
 
 /** Validates an algorithm config object (with `kind`), or expands a preset name; fills defaults. */
@@ -91,6 +103,8 @@ export function createAlgorithm(setup: AlgorithmSetup, config: AlgorithmConfig):
       return new TikiTaka(setup, config);
     case 'buffered-tiki-taka':
       return new BufferedTikiTaka(setup, config);
+    case 'residual-learning-v2':
+      return new ResidualLearningV2(setup, config);
     case 'chopped-tiki-taka':
       return new ChoppedTikiTaka(setup, config);
     case 'agad':

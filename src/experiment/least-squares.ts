@@ -31,6 +31,7 @@ export const leastSquaresRunSchema = z
     lr: num(0.01, 'learning rate', { gt: 0 }),
     seed: z.number().int().min(0).default(0).describe('seed of the device draws and pulse noise'),
     evaluateEvery: z.number().int().min(1).default(100).describe('record the metrics every this many steps'),
+    initialWeight: z.number().optional().describe('start every weight at this value (set_weights: onto the most significant array); default: the devices’ initial state'),
     epochSteps: z.number().int().min(1).optional().describe('call the algorithm’s endEpoch with the mean loss every this many steps (warm-start schedules)'),
   })
   .strict();
@@ -80,6 +81,7 @@ export function prepareLeastSquares(input: unknown): { train(): LeastSquaresResu
     },
     algorithmConfig as AlgorithmConfig,
   );
+  if (run.initialWeight !== undefined) algorithm.setWeights(new Float64Array(rows * cols).fill(run.initialWeight));
   return { train: () => train(run, task, algorithm, algorithmConfig.kind) };
 }
 
