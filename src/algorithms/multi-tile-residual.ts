@@ -22,7 +22,8 @@ export const multiTileResidualSchema = z
     transferEveryGrowth: num(2, 'T_i = transferEvery·growth^i (geometric timescales)', { gt: 0 }),
     transferEveryVec: positiveArray('explicit periods T_0..T_{N−1}; overrides transferEvery and its growth'),
     transferLr: num(0.01, 'learning rate of the transfer writes', { gt: 0 }),
-    transferLrVec: positiveArray('explicit transfer learning rates per source tile 0..N−1; overrides transferLr'),
+    transferLrGrowth: num(1, 'β_i = transferLr·growth^i for the transfer out of tile i (< 1: slower writes into the more significant tiles)', { gt: 0 }),
+    transferLrVec: positiveArray('explicit transfer learning rates per source tile 0..N−1; overrides transferLr and its growth'),
     scaleTransferLr: flag(false, 'multiply the transfer learning rates by the global learning rate'),
     transferForward: ioSchema.prefault({}).describe('IO of the open-loop column reads'),
     transferUpdate: updateSchema.prefault({}).describe('pulse-train settings of the transfer writes'),
@@ -86,7 +87,7 @@ export class MultiTileResidual implements TrainingAlgorithm {
     if (config.transferLrVec && config.transferLrVec.length !== last) throw new UserError('algorithm.transferLrVec', config.transferLrVec, `must have tiles − 1 = ${last} entries`);
     this.tileArray = Array.from({ length: n }, (_, i) => new AnalogTile({ ...tileOptions(setup, i === 0 ? setup.device : (setup.slowDevice ?? setup.device)), name: `${name}/tile-${i}` }));
     this.periods = Array.from({ length: last }, (_, i) => Math.max(1, Math.round(config.transferEveryVec?.[i] ?? config.transferEvery * config.transferEveryGrowth ** i)));
-    this.transferLrs = Array.from({ length: last }, (_, i) => config.transferLrVec?.[i] ?? config.transferLr);
+    this.transferLrs = Array.from({ length: last }, (_, i) => config.transferLrVec?.[i] ?? config.transferLr * config.transferLrGrowth ** i);
     this.scales = Array.from({ length: n }, (_, i) => config.gamma ** (last - i));
     this.mvm = new CompositeMvm(setup, name);
     this.composite = new Float64Array(this.rows * this.cols);

@@ -71,6 +71,8 @@ export const experimentSchema = z
         epochs: positive('epochs', 10),
         batch: positive('mini-batch size', 10),
         lr: num(0.1, 'learning rate', { gt: 0 }),
+        lrDecayEvery: z.number().int().min(1).optional().describe('step schedule: multiply lr by lrDecayFactor every this many epochs (PyTorch StepLR)'),
+        lrDecayFactor: num(0.5, 'factor of the step schedule', { gt: 0, max: 1 }),
       })
       .strict()
       .prefault({ epochs: 10, batch: 10, lr: 0.1 })

@@ -223,7 +223,7 @@ export async function runExperiment(input: unknown, options: RunOptions = {}): P
   const test = limit(dataset.test, size, config.data.testLimit);
   const network = buildNetwork(config, dataset.shape, dataset.classes);
   const shuffle = Rng.stream(config.seed, 'shuffle');
-  const { batch, epochs, lr } = config.training;
+  const { batch, epochs, lrDecayEvery, lrDecayFactor } = config.training;
   const batchesPerEpoch = Math.ceil(train.count / batch);
   options.onEvent?.({ type: 'start', batchesPerEpoch, epochs, dataset: dataset.name, changedFromDefaults: configDifference(config, parseExperiment({})) });
   const history: EpochMetrics[] = [];
@@ -246,6 +246,7 @@ export async function runExperiment(input: unknown, options: RunOptions = {}): P
   }
   outer: for (let epoch = firstEpoch; epoch <= epochs; epoch++) {
     const started = Date.now();
+    const lr = config.training.lr * (lrDecayEvery ? lrDecayFactor ** Math.floor((epoch - 1) / lrDecayEvery) : 1);
     let lossSum = 0;
     let seen = 0;
     const batches = epochBatches(train.count, batch, shuffle);

@@ -13,7 +13,7 @@ describe('aimsim sweep', () => {
   it('crosses the grids, repeats each point over seeds, and gives the same numbers with 1 or 2 worker threads', async () => {
     const one = mkdtempSync(join(tmpdir(), 'aimsim-sweep-1-'));
     const lines: string[] = [];
-    const code = await main(['sweep', ...args, '--jobs', '1', '--out', one], { stdout: (l) => lines.push(l), stderr: () => {} });
+    const code = await main(['sweep', ...args, '--jobs', '1', '--out', one, '--plot'], { stdout: (l) => lines.push(l), stderr: () => {} });
     expect(code).toBe(0);
     const rows = rowsOf(one);
     expect(rows.map((r) => r.values)).toEqual([
@@ -24,6 +24,10 @@ describe('aimsim sweep', () => {
     ]);
     expect(rows.every((r) => r.testAccuracy.std >= 0 && r.pulses.mean > 0)).toBe(true);
     expect(lines.join('\n')).toMatch(/\| "mp" \| 0\.2 \| [\d.]+ ± [\d.]+ % \|/);
+    // --plot: one bar per grid point, labelled with its values
+    const svg = readFileSync(join(one, 'sweep.svg'), 'utf8');
+    expect(svg.startsWith('<svg')).toBe(true);
+    expect(svg).toContain('algorithm=mp, training.lr=0.2');
 
     // The built CLI runs the jobs in worker threads.
     const two = mkdtempSync(join(tmpdir(), 'aimsim-sweep-2-'));

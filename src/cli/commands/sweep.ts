@@ -6,6 +6,8 @@ import { UserError } from '../../core/errors.js';
 import { parseExperiment, runExperiment, type ExperimentResult } from '../../experiment/run.js';
 import { parseGrid, summarizeSweep, sweepTable, type SweepPoint } from '../../experiment/sweep.js';
 import { writeFileAtomic } from '../../node/index.js';
+import { renderSvg } from '../../report/svg.js';
+import { sweepPlotSpec } from '../../report/sweep-plot.js';
 import { parseValue } from '../set-values.js';
 import { loadFiles, setPath } from './run.js';
 import { readConfigFile, withFilePositions } from '../config-file.js';
@@ -66,7 +68,8 @@ export function registerSweepCommand(program: Command, out: Output): void {
     .option('--seeds <n>', 'seeds 0..n−1 per grid point', '3')
     .option('--jobs <k>', 'worker threads (default 1; results do not depend on it)', '1')
     .option('--out <dir>', 'output folder (default: runs/<name>-sweep)')
-    .action(async (path: string | undefined, flags: { grid: string[]; set: string[]; seeds: string; jobs: string; out?: string }) => {
+    .option('--plot', 'also write sweep.svg: test accuracy per grid point')
+    .action(async (path: string | undefined, flags: { grid: string[]; set: string[]; seeds: string; jobs: string; out?: string; plot?: boolean }) => {
       const seeds = Number(flags.seeds);
       const threads = Number(flags.jobs);
       if (!Number.isInteger(seeds) || seeds < 1 || seeds > 100) throw new UserError('--seeds', flags.seeds, 'must be an integer in [1, 100]', 'usage error');
@@ -96,7 +99,8 @@ export function registerSweepCommand(program: Command, out: Output): void {
       const rows = summarizeSweep(points, grouped);
       const dir = flags.out ?? join('runs', `${parseExperiment(base).name}-sweep`);
       writeFileAtomic(join(dir, 'sweep.json'), JSON.stringify({ base, grid: flags.grid, seeds, rows }, null, 2));
+      if (flags.plot) writeFileAtomic(join(dir, 'sweep.svg'), await renderSvg(sweepPlotSpec(rows, parseExperiment(base).name, seeds)));
       out.stdout(sweepTable(rows));
-      out.stdout(`\nsweep: ${join(dir, 'sweep.json')}`);
+      out.stdout(`\nsweep: ${join(dir, 'sweep.json')}${flags.plot ? ` and ${join(dir, 'sweep.svg')}` : ''}`);
     });
 }
