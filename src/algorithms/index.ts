@@ -6,6 +6,7 @@ export { BufferedTikiTaka } from './buffered-tiki-taka.js';
 export { ResidualLearningV2 } from './residual-learning-v2.js';
 export { ChoppedTikiTaka } from './chopped-tiki-taka.js';
 export { Agad } from './agad.js';
+export { Rider, trackerStep } from './rider.js';
 export { MixedPrecision } from './mixed-precision.js';
 export { MultiTileResidual, lossPlateau } from './multi-tile-residual.js';
 export { algorithmSchemas, algorithmKinds, algorithmPresets, parseAlgorithmConfig, createAlgorithm } from './registry.js';

@@ -9,6 +9,7 @@ import { DigitalSgd, digitalSgdSchema } from './digital-sgd.js';
 import { MixedPrecision, mixedPrecisionSchema } from './mixed-precision.js';
 import { TikiTaka, tikiTakaSchema } from './tiki-taka.js';
 import { ResidualLearningV2, residualLearningV2Schema } from './residual-learning-v2.js';
+import { Rider, riderSchema } from './rider.js';
 import { MultiTileResidual, multiTileResidualSchema } from './multi-tile-residual.js';
 import type { AlgorithmSetup, TrainingAlgorithm } from './types.js';
 
@@ -20,6 +21,7 @@ export const algorithmSchemas = {
   'residual-learning-v2': residualLearningV2Schema,
   'chopped-tiki-taka': choppedTikiTakaSchema,
   agad: agadSchema,
+  rider: riderSchema,
   'mixed-precision': mixedPrecisionSchema,
   'multi-tile-residual': multiTileResidualSchema,
 } as const;
@@ -57,6 +59,12 @@ export const algorithmPresets: Record<string, { kind: AlgorithmKind; values: Rec
     note: 'DynamicTransferCompound with auto_scale, fast_lr 0.1, transfer with UBLM on',
   },
   mp: { kind: 'mixed-precision', values: {}, note: 'MixedPrecisionCompound' },
+  rider: { kind: 'rider', values: { chopProb: 0 }, note: 'RIDER (P-SP26 Alg. 2): E-RIDER without chopper' },
+  'e-rider': {
+    kind: 'rider',
+    values: { chopProb: 0.05, residualReference: 'synced-copy' },
+    note: 'E-RIDER (P-SP26 Alg. 3): chopper flip probability 0.05, P compared with the analog copy Q̃ synced at each flip',
+  },
   'rl-v1': {
     kind: 'tiki-taka',
     values: { gamma: 0.4, transferForward: { isPerfect: true } },
@@ -109,6 +117,8 @@ export function createAlgorithm(setup: AlgorithmSetup, config: AlgorithmConfig):
       return new ChoppedTikiTaka(setup, config);
     case 'agad':
       return new Agad(setup, config);
+    case 'rider':
+      return new Rider(setup, config);
     case 'mixed-precision':
       return new MixedPrecision(setup, config);
     case 'multi-tile-residual':

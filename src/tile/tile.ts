@@ -77,6 +77,7 @@ export class AnalogTile {
   private readonly outNoiseScale: { forward: Float64Array | null; backward: Float64Array | null };
   private readonly scratch = new UpdateScratch();
   private referenceDevice: DeviceResponse | null = null;
+  private programmingRng: Rng | null = null;
   private referenceConductance: Float64Array | null = null;
   private effective: Float64Array;
   private effectiveDirty = true;
@@ -305,6 +306,27 @@ export class AnalogTile {
     return result;
   }
 
+  /**
+   * Programs the devices themselves (not the reference) toward effective weights `target` by
+   * program-and-verify pulses (the same closed loop as `programReference`), every pulse counted
+   * under `purpose`; `ideal` sets them exactly and for free (as `setWeights`). Used to write a
+   * digital value into an analog array, e.g. the tracker copy Q̃ of E-RIDER (papers.md §2.9).
+   */
+  programWeights(target: ArrayLike<number>, programming: ReferenceConfig['programming'], purpose = 'programming'): ProgramResult {
+    if (target.length !== this.size) throw new UserError('program target', target.length, `must have ${this.size} entries`);
+    if (programming === 'ideal') {
+      this.setWeights(target);
+      return { up: 0, down: 0, unconverged: 0 };
+    }
+    const conductanceTarget = new Float64Array(this.size);
+    for (let k = 0; k < this.size; k++) conductanceTarget[k] = target[k]! + this.reference[k]!;
+    this.programmingRng ??= this.base.split('programming');
+    const result = programByPulses(this.device, this.conductance, conductanceTarget, this.referenceConfig.maxPulses, this.programmingRng);
+    this.counters.addPulses(purpose, result.up, result.down);
+    this.refreshApparent(this.device.applyWriteNoiseOnSet);
+    return result;
+  }
+
   /** Decay toward the reset target once per mini-batch: g ← (g − b)·δ + b (aihwkit-model.md §2.3). */
   decay(): void {
     const { decayScale, resetBias } = this.device.hidden;
@@ -350,6 +372,7 @@ export class AnalogTile {
     const rngs: Record<string, Uint32Array> = {};
     for (const [key, rng] of Object.entries(this.streams)) rngs[key] = rng.saveState();
     this.rowRngs.forEach((rng, i) => (rngs[`row:${i}`] = rng.saveState()));
+    if (this.programmingRng) rngs['programming'] = this.programmingRng.saveState();
     return {
       conductance: Float64Array.from(this.conductance),
       apparent: Float64Array.from(this.apparent),
@@ -371,6 +394,10 @@ export class AnalogTile {
     }
     for (const [key, rng] of Object.entries(this.streams)) rng.restoreState(state.rngs[key]!);
     this.rowRngs.forEach((rng, i) => rng.restoreState(state.rngs[`row:${i}`]!));
+    if (state.rngs['programming']) {
+      this.programmingRng ??= this.base.split('programming');
+      this.programmingRng.restoreState(state.rngs['programming']);
+    }
     this.counters.restore(state.counters);
     Object.assign(this.ioStates.forward, state.ioStates.forward);
     Object.assign(this.ioStates.backward, state.ioStates.backward);

@@ -1,0 +1,54 @@
+import { z } from 'zod';
+import { Rng } from '../rng/index.js';
+import type { AnalogTile } from '../tile/index.js';
+import type { ProgramResult } from '../tile/reference.js';
+
+/** Zero-shifting SP calibration under a pulse budget (papers.md §2.6; P-SP26 Alg. 1, Kim et al. 2019). */
+export const zeroShiftingSchema = z
+  .object({
+    variant: z.enum(['cyclic', 'stochastic']).default('cyclic').describe('cyclic: up, down, up, … (the original ZS); stochastic: a fair random sign per pulse and element'),
+    pulses: z.number().int().min(1).default(1000).describe('pulse budget N per element (all elements are pulsed in parallel)'),
+    estimate: z
+      .enum(['last', 'last-pair'])
+      .default('last')
+      .describe('Ŵ⋄ = W_N (the paper), or the mean of the last two states (removes the ±½ step dither; not in the paper)'),
+    programming: z
+      .enum(['pulsed', 'ideal', 'none'])
+      .default('pulsed')
+      .describe('program the reference R := Ŵ⋄ by counted pulses, set it ideally (free), or leave R alone'),
+  })
+  .strict();
+export type ZeroShiftingConfig = z.output<typeof zeroShiftingSchema>;
+
+export interface ZeroShiftingResult {
+  /** Per-device SP estimate Ŵ⋄ in conductance space. */
+  estimate: Float64Array;
+  /** Calibration pulses sent (N per element). */
+  pulses: number;
+  /** Reference programming result (null when `programming` is none). */
+  reference: ProgramResult | null;
+}
+
+/**
+ * Runs ZS on the tile's own devices: N pulses per element, ε_n = ±Δw_min in turn (cyclic) or
+ * with a random sign (stochastic), every pulse counted under `calibration`. Each pulse is the
+ * device's real pulse (noise included); in expectation W ← W + ε⊙F(W) − |ε|⊙G(W) (eq. 7). The
+ * state W_N is read exactly (a device-level verify read) as the estimate, and the reference is
+ * then programmed to it so that the effective SP sits near 0.
+ */
+export function zeroShift(tile: AnalogTile, config: ZeroShiftingConfig, seed: number): ZeroShiftingResult {
+  const size = tile.rows * tile.cols;
+  const counts = new Int8Array(size);
+  const rng = Rng.stream(seed, tile.name, 'zero-shifting');
+  const previous = new Float64Array(size);
+  for (let n = 0; n < config.pulses; n++) {
+    if (n === config.pulses - 1) previous.set(tile.conductance);
+    if (config.variant === 'cyclic') counts.fill(n % 2 === 0 ? 1 : -1);
+    else for (let k = 0; k < size; k++) counts[k] = rng.uniform() < 0.5 ? 1 : -1;
+    tile.pulseDevices(counts, 'calibration');
+  }
+  const estimate = Float64Array.from(tile.conductance);
+  if (config.estimate === 'last-pair' && config.pulses >= 2) for (let k = 0; k < size; k++) estimate[k] = 0.5 * (estimate[k]! + previous[k]!);
+  const reference = config.programming === 'none' ? null : tile.programReference(estimate, config.programming);
+  return { estimate, pulses: config.pulses * size, reference };
+}
