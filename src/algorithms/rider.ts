@@ -139,6 +139,14 @@ export class Rider extends TransferAlgorithm {
     }
   }
 
+  /** ‖Q − W⋄‖ (RMS over elements): how far the tracker is from P's symmetric points (Thm 3.7). */
+  diagnostics(): Record<string, number> {
+    const sp = this.fast.symmetricPoints();
+    let s = 0;
+    for (let k = 0; k < sp.length; k++) s += (this.tracker[k]! - sp[k]!) ** 2;
+    return { trackerSpError: Math.sqrt(s / sp.length) };
+  }
+
   /** W_·j ← AU(W_·j, β·residual), directly or through the threshold buffer. */
   private transferColumn(j: number, residual: Float64Array, beta: number): void {
     if (!this.config.transferBuffer) {

@@ -51,6 +51,8 @@ export interface TrainingAlgorithm {
   saveState(): AlgorithmState;
   /** Called once at the end of every epoch with its mean training loss (warm-start schedules). */
   endEpoch?(trainLoss: number): void;
+  /** Algorithm-specific scalars worth tracking in studies (e.g. the tracker's SP error). */
+  diagnostics?(): Record<string, number>;
   restoreState(state: AlgorithmState): void;
 }
 

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { UserError } from '../core/errors.js';
 import { Rng } from '../rng/index.js';
 import type { AnalogTile } from '../tile/index.js';
 import type { ProgramResult } from '../tile/reference.js';
@@ -51,4 +52,29 @@ export function zeroShift(tile: AnalogTile, config: ZeroShiftingConfig, seed: nu
   if (config.estimate === 'last-pair' && config.pulses >= 2) for (let k = 0; k < size; k++) estimate[k] = 0.5 * (estimate[k]! + previous[k]!);
   const reference = config.programming === 'none' ? null : tile.programReference(estimate, config.programming);
   return { estimate, pulses: config.pulses * size, reference };
+}
+
+/** Config section: which arrays of each analog layer are zero-shifted before training. */
+export const calibrationSchema = zeroShiftingSchema
+  .extend({
+    arrays: z
+      .array(z.string())
+      .min(1)
+      .default(['fast'])
+      .describe('the arrays to calibrate, by their names in the algorithm (fast, slow, tile-0, …; analog-sgd has one array, "array")'),
+  })
+  .strict();
+export type CalibrationConfig = z.output<typeof calibrationSchema>;
+
+/**
+ * The first stage of the two-stage baseline (papers.md §2.7): zero-shift the named arrays of an
+ * algorithm and program their references; the pulses are counted on those tiles (`calibration`,
+ * `reference`), so the algorithm's report includes them.
+ */
+export function calibrateAlgorithm(tiles: Record<string, AnalogTile>, config: CalibrationConfig, seed: number, field = 'calibration.arrays'): void {
+  for (const name of config.arrays) {
+    const tile = tiles[name];
+    if (!tile) throw new UserError(field, name, `must name arrays of the algorithm: ${Object.keys(tiles).join(', ')}`);
+    zeroShift(tile, config, seed);
+  }
 }

@@ -7,6 +7,7 @@ import { createAlgorithm, parseAlgorithmConfig, type AlgorithmConfig, type Algor
 import { LeastSquaresTask, leastSquaresSchema } from '../data/least-squares.js';
 import { ioSchema } from '../tile/io-config.js';
 import { updateSchema } from '../tile/update-config.js';
+import { calibrateAlgorithm, calibrationSchema } from '../calibration/index.js';
 
 const deviceField = z
   .union([z.string(), z.object({ preset: z.string() }).loose()])
@@ -31,6 +32,7 @@ export const leastSquaresRunSchema = z
     lr: num(0.01, 'learning rate', { gt: 0 }),
     seed: z.number().int().min(0).default(0).describe('seed of the device draws and pulse noise'),
     evaluateEvery: z.number().int().min(1).default(100).describe('record the metrics every this many steps'),
+    calibration: calibrationSchema.optional().describe('zero-shift arrays before training (the two-stage baseline, papers.md §2.7); pulses are counted'),
     initialWeight: z.number().optional().describe('start every weight at this value (set_weights: onto the most significant array); default: the devices’ initial state'),
     epochSteps: z.number().int().min(1).optional().describe('call the algorithm’s endEpoch with the mean loss every this many steps (warm-start schedules)'),
   })
@@ -48,6 +50,10 @@ export interface LeastSquaresResult {
   /** Mean distance over the last 20 % of the recorded points (less noisy than the last one). */
   tailDistance: number;
   report: AlgorithmReport;
+  /** The algorithm's diagnostics at the end (e.g. RIDER's trackerSpError), if it has any. */
+  diagnostics: Record<string, number>;
+  /** Total pulses (all tiles and purposes, calibration included) at each recorded step. */
+  pulses: number[];
 }
 
 function resolveDeviceField(value: z.output<typeof deviceField>): DeviceConfig {
@@ -81,16 +87,25 @@ export function prepareLeastSquares(input: unknown): { train(): LeastSquaresResu
     },
     algorithmConfig as AlgorithmConfig,
   );
-  if (run.initialWeight !== undefined) algorithm.setWeights(new Float64Array(rows * cols).fill(run.initialWeight));
-  return { train: () => train(run, task, algorithm, algorithmConfig.kind) };
+  const tiles = algorithm.tiles();
+  for (const name of run.calibration?.arrays ?? []) if (!tiles[name]) throw new UserError('run.calibration.arrays', name, `must name arrays of the algorithm: ${Object.keys(tiles).join(', ')}`);
+  return {
+    train: () => {
+      if (run.calibration) calibrateAlgorithm(tiles, run.calibration, run.seed);
+      if (run.initialWeight !== undefined) algorithm.setWeights(new Float64Array(rows * cols).fill(run.initialWeight));
+      return train(run, task, algorithm, algorithmConfig.kind);
+    },
+  };
 }
 
 function train(run: z.output<typeof leastSquaresRunSchema>, task: LeastSquaresTask, algorithm: TrainingAlgorithm, kind: string): LeastSquaresResult {
   const steps: number[] = [];
   const distance: number[] = [];
   const loss: number[] = [];
+  const pulses: number[] = [];
   const record = (step: number) => {
     const w = algorithm.weights();
+    pulses.push(algorithm.report().totalPulses);
     steps.push(step);
     distance.push(task.distance(w));
     loss.push(task.loss(w));
@@ -122,5 +137,7 @@ function train(run: z.output<typeof leastSquaresRunSchema>, task: LeastSquaresTa
     finalDistance: distance[distance.length - 1]!,
     tailDistance: tail.reduce((s, v) => s + v, 0) / tail.length,
     report: algorithm.report(),
+    diagnostics: algorithm.diagnostics?.() ?? {},
+    pulses,
   };
 }

@@ -9,6 +9,7 @@ export const studySchema = z
     description: z.string().default('').describe('what the study shows'),
     seeds: z.array(z.number().int().min(0)).min(1).default([0, 1, 2]).describe('each run is repeated with each seed (device draws, data and W_opt)'),
     base: z.record(z.string(), z.unknown()).default({}).describe('fields shared by every run (see the least-squares run schema)'),
+    target: z.number().gt(0).optional().describe('a distance ‖W − W_opt‖ to reach: each row then reports the pulses (calibration included) spent until it was first reached'),
     runs: z
       .array(z.object({ name: z.string(), condition: z.string().default('') }).loose())
       .min(1)
@@ -29,6 +30,10 @@ export interface StudyRow {
   pulses: number;
   pulsesByPurpose: Record<string, number>;
   transfers: number;
+  /** Algorithm diagnostics at the end, mean over seeds. */
+  diagnostics: Record<string, number>;
+  /** Pulses (all purposes) until ‖W − W_opt‖ first fell to `target`, per seed (null: never), when the study sets a target. */
+  pulsesToTarget?: (number | null)[];
   /** Distance curve of the first seed. */
   curve: { steps: number[]; distance: number[] };
 }
@@ -47,6 +52,18 @@ function merge(base: Record<string, unknown>, run: Record<string, unknown>): Rec
     out[key] = mergeable(current) && mergeable(value) ? { ...(current as object), ...(value as object) } : value;
   }
   return out;
+}
+
+function meanRecord(records: readonly Record<string, number>[]): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const r of records) for (const [k, v] of Object.entries(r)) out[k] = (out[k] ?? 0) + v / records.length;
+  return out;
+}
+
+/** Pulses spent until the recorded distance first reached `target` (null if it never did). */
+function pulsesTo(result: LeastSquaresResult, target: number): number | null {
+  const i = result.distance.findIndex((d) => d <= target);
+  return i < 0 ? null : result.pulses[i]!;
 }
 
 /** Runs every run of a study with every seed; `onRun` reports progress. */
@@ -81,6 +98,8 @@ export function runStudy(input: unknown, onRun?: (name: string, seed: number) =>
       pulses: summarize(results.map((r) => r.report.totalPulses)).mean,
       pulsesByPurpose: byPurpose,
       transfers: summarize(results.map((r) => r.report.transfers)).mean,
+      diagnostics: meanRecord(results.map((r) => r.diagnostics)),
+      ...(study.target !== undefined ? { pulsesToTarget: results.map((r) => pulsesTo(r, study.target!)) } : {}),
       curve: { steps: results[0]!.steps, distance: results[0]!.distance },
     };
   });
