@@ -6,6 +6,7 @@ import { parse as parseYaml } from 'yaml';
 import { loadFiles } from '../src/cli/commands/run.js';
 import { runExperiment } from '../src/experiment/run.js';
 import { runStudy } from '../src/experiment/study.js';
+import { runZsStudy } from '../src/experiment/zs-study.js';
 
 const dir = join(import.meta.dirname, '../examples');
 const files = readdirSync(dir).filter((f) => /^\d\d-.*\.(ya?ml|json)$/.test(f)).sort();
@@ -20,6 +21,12 @@ describe('examples', () => {
     it(`${file} runs on a few batches`, async () => {
       const text = readFileSync(join(dir, file), 'utf8');
       const config = (file.endsWith('.json') ? JSON.parse(text) : parseYaml(text)) as Record<string, unknown>;
+      if (config['kind'] === 'zero-shifting') {
+        // A zero-shifting study: one seed, a tiny array, the two smallest budgets.
+        const result = runZsStudy({ ...config, seeds: [0], rows: 2, cols: 2, budgets: (config['budgets'] as number[]).slice(0, 2) });
+        expect(result.points.length).toBe((config['dwMins'] as unknown[]).length * 2);
+        return;
+      }
       if ('runs' in config) {
         // A least-squares study: every run, one seed, a few steps.
         const result = runStudy({ ...config, seeds: [0], base: { ...(config['base'] as object), steps: 20, evaluateEvery: 10 } });

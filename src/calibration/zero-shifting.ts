@@ -28,6 +28,8 @@ export interface ZeroShiftingResult {
   pulses: number;
   /** Reference programming result (null when `programming` is none). */
   reference: ProgramResult | null;
+  /** W_n after n pulses, for each n asked for in `snapshotsAt` (a longer run has every shorter one as its prefix). */
+  snapshots: Map<number, Float64Array>;
 }
 
 /**
@@ -37,7 +39,9 @@ export interface ZeroShiftingResult {
  * state W_N is read exactly (a device-level verify read) as the estimate, and the reference is
  * then programmed to it so that the effective SP sits near 0.
  */
-export function zeroShift(tile: AnalogTile, config: ZeroShiftingConfig, seed: number): ZeroShiftingResult {
+export function zeroShift(tile: AnalogTile, config: ZeroShiftingConfig, seed: number, snapshotsAt: readonly number[] = []): ZeroShiftingResult {
+  const snapshots = new Map<number, Float64Array>();
+  const wanted = new Set(snapshotsAt);
   const size = tile.rows * tile.cols;
   const counts = new Int8Array(size);
   const rng = Rng.stream(seed, tile.name, 'zero-shifting');
@@ -47,11 +51,12 @@ export function zeroShift(tile: AnalogTile, config: ZeroShiftingConfig, seed: nu
     if (config.variant === 'cyclic') counts.fill(n % 2 === 0 ? 1 : -1);
     else for (let k = 0; k < size; k++) counts[k] = rng.uniform() < 0.5 ? 1 : -1;
     tile.pulseDevices(counts, 'calibration');
+    if (wanted.has(n + 1)) snapshots.set(n + 1, Float64Array.from(tile.conductance));
   }
   const estimate = Float64Array.from(tile.conductance);
   if (config.estimate === 'last-pair' && config.pulses >= 2) for (let k = 0; k < size; k++) estimate[k] = 0.5 * (estimate[k]! + previous[k]!);
   const reference = config.programming === 'none' ? null : tile.programReference(estimate, config.programming);
-  return { estimate, pulses: config.pulses * size, reference };
+  return { estimate, pulses: config.pulses * size, reference, snapshots };
 }
 
 /** Config section: which arrays of each analog layer are zero-shifted before training. */

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { zodIssueToUserError } from '../config/zod-error.js';
 import { summarize } from '../core/stats.js';
 import { prepareLeastSquares, type LeastSquaresResult } from './least-squares.js';
+import { updateSchema } from '../tile/update-config.js';
 
 /** A study: named least-squares runs, each repeated over seeds, sharing a base config. */
 export const studySchema = z
@@ -34,6 +35,10 @@ export interface StudyRow {
   diagnostics: Record<string, number>;
   /** Pulses (all purposes) until ‖W − W_opt‖ first fell to `target`, per seed (null: never), when the study sets a target. */
   pulsesToTarget?: (number | null)[];
+  /** Gradient steps until the target was first reached, per seed (null: never). */
+  stepsToTarget?: (number | null)[];
+  /** P-SP26's pulse-cycle cost: calibration budget N + steps × BL of the gradient update (all devices pulse in parallel). */
+  cyclesToTarget?: (number | null)[];
   /** Distance curve of the first seed. */
   curve: { steps: number[]; distance: number[] };
 }
@@ -60,10 +65,10 @@ function meanRecord(records: readonly Record<string, number>[]): Record<string, 
   return out;
 }
 
-/** Pulses spent until the recorded distance first reached `target` (null if it never did). */
-function pulsesTo(result: LeastSquaresResult, target: number): number | null {
+/** `series` at the first record where the distance reached `target` (null if it never did). */
+function reached(result: LeastSquaresResult, target: number, series: readonly number[]): number | null {
   const i = result.distance.findIndex((d) => d <= target);
-  return i < 0 ? null : result.pulses[i]!;
+  return i < 0 ? null : series[i]!;
 }
 
 /** Runs every run of a study with every seed; `onRun` reports progress. */
@@ -72,14 +77,19 @@ export function runStudy(input: unknown, onRun?: (name: string, seed: number) =>
   if (!parsed.success) throw zodIssueToUserError(parsed.error, input, 'study', undefined, studySchema);
   const study = parsed.data;
   // Validate and build every run first, so a mistake in the last run fails before any training.
+  const cycleCosts: { calibration: number; bl: number }[] = [];
   const prepared = study.runs.map((run) => {
     const { condition: _condition, ...fields } = run;
     const config = merge(study.base, fields);
+    const calibration = config['calibration'] as { pulses?: number } | undefined;
+    const update = config['update'] as { desiredBl?: number } | undefined;
+    cycleCosts.push({ calibration: calibration ? (calibration.pulses ?? 1000) : 0, bl: update?.desiredBl ?? updateSchema.parse({}).desiredBl });
     const task = (config['task'] ?? {}) as Record<string, unknown>;
     return study.seeds.map((seed) => prepareLeastSquares({ ...config, seed, task: { ...task, seed } }));
   });
   const rows: StudyRow[] = study.runs.map((run, r) => {
     const { condition } = run;
+    const cost = cycleCosts[r]!;
     const results: LeastSquaresResult[] = prepared[r]!.map((p, s) => {
       onRun?.(run.name, study.seeds[s]!);
       return p.train();
@@ -99,7 +109,16 @@ export function runStudy(input: unknown, onRun?: (name: string, seed: number) =>
       pulsesByPurpose: byPurpose,
       transfers: summarize(results.map((r) => r.report.transfers)).mean,
       diagnostics: meanRecord(results.map((r) => r.diagnostics)),
-      ...(study.target !== undefined ? { pulsesToTarget: results.map((r) => pulsesTo(r, study.target!)) } : {}),
+      ...(study.target !== undefined
+        ? {
+            pulsesToTarget: results.map((r) => reached(r, study.target!, r.pulses)),
+            stepsToTarget: results.map((r) => reached(r, study.target!, r.steps)),
+            cyclesToTarget: results.map((result) => {
+              const k = reached(result, study.target!, result.steps);
+              return k === null ? null : cost.calibration + k * cost.bl;
+            }),
+          }
+        : {}),
       curve: { steps: results[0]!.steps, distance: results[0]!.distance },
     };
   });

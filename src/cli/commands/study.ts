@@ -4,13 +4,15 @@ import { runStudy, studyTable } from '../../experiment/study.js';
 import { writeFileAtomic } from '../../node/index.js';
 import { renderSvg } from '../../report/svg.js';
 import { studyPlotSpec } from '../../report/study-plot.js';
+import { runZsStudy, zsStudyTable } from '../../experiment/zs-study.js';
+import { zsPlotSpec } from '../../report/zs-plot.js';
 import type { Output } from '../output.js';
 import { readConfigFile, withFilePositions } from '../config-file.js';
 
 export function registerStudyCommand(program: Command, out: Output): void {
   program
     .command('study')
-    .description('run a least-squares study: named runs × seeds, a table of final distances and pulse counts')
+    .description('run a least-squares study (named runs × seeds: final distances, pulse counts) or a zero-shifting study (kind: zero-shifting)')
     .argument('<config>', 'study file (JSON or YAML), e.g. examples/01-least-squares-study.json')
     .option('--out <file>', 'write the full results as JSON (written, then renamed)')
     .option('--plot <file>', 'write an SVG plot of the distance curves (written, then renamed)')
@@ -24,6 +26,14 @@ export function registerStudyCommand(program: Command, out: Output): void {
         config['seeds'] = Array.from({ length: n }, (_, k) => k);
       }
       const started = Date.now();
+      if (config['kind'] === 'zero-shifting') {
+        const zs = await withFilePositions(file, () => runZsStudy(config, (dwMin, seed) => out.stderr(`zero-shifting dwMin ${dwMin} (seed ${seed}) … ${((Date.now() - started) / 1000).toFixed(1)} s`)));
+        if (flags.out) writeFileAtomic(flags.out, JSON.stringify(zs, null, 2));
+        if (flags.plot) writeFileAtomic(flags.plot, await renderSvg(zsPlotSpec(zs)));
+        out.stdout(zsStudyTable(zs));
+        if (flags.out) out.stdout(`\nresults: ${flags.out}`);
+        return;
+      }
       const result = await withFilePositions(file, () => runStudy(config, (name, seed) => out.stderr(`running ${name} (seed ${seed}) … ${((Date.now() - started) / 1000).toFixed(1)} s`)));
       if (flags.out) writeFileAtomic(flags.out, JSON.stringify(result, null, 2));
       if (flags.plot) writeFileAtomic(flags.plot, await renderSvg(studyPlotSpec(result)));
