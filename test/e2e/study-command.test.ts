@@ -33,6 +33,27 @@ describe('aimsim study', () => {
     expect(stderr).toMatch(/running TTv1 \(seed 1\)/);
   });
 
+  it('runs a zero-shifting study (kind: zero-shifting): table, minimal budgets, JSON and plot', async () => {
+    const config = file(
+      'zs.json',
+      JSON.stringify({ kind: 'zero-shifting', device: { preset: 'soft-bounds', upDown: 0.3, upDownDtod: 0.1 }, rows: 4, cols: 4, dwMins: [0.01, 0.005], budgets: [50, 400, 3200], seeds: [0] }),
+    );
+    const out = join(dir, 'zs', 'zs.json');
+    const plot = join(dir, 'zs', 'zs.svg');
+    const { code, stdout, stderr } = await cli('study', config, '--out', out, '--plot', plot);
+    expect(code, stderr).toBe(0);
+    expect(stdout).toMatch(/\| 0\.01 \| 3200 \| /);
+    const result = JSON.parse(readFileSync(out, 'utf8')) as { points: { dwMin: number; pulses: number; meanError: { mean: number } }[]; minimalBudget: { dwMin: number; pulses: number | null }[] };
+    expect(result.points).toHaveLength(6);
+    // more pulses, smaller error (for each dwMin, first budget against last)
+    for (const dwMin of [0.01, 0.005]) {
+      const errors = result.points.filter((p) => p.dwMin === dwMin).map((p) => p.meanError.mean);
+      expect(errors[2]).toBeLessThan(errors[0]!);
+    }
+    expect(result.minimalBudget.map((m) => m.dwMin)).toEqual([0.01, 0.005]);
+    expect(readFileSync(plot, 'utf8').startsWith('<svg')).toBe(true);
+  });
+
   it('bad study files get one line and exit code 2', async () => {
     const cases: [string, RegExp][] = [
       [join(dir, 'missing.json'), /usage error at config file: must be a readable file/],
