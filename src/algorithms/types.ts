@@ -88,7 +88,6 @@ export function sample(values: ArrayLike<number>, b: number, size: number): Arra
 
 /** Decay and diffusion once per mini-batch (aihwkit-model.md §2.3 `post_update_step`). */
 export function postUpdateStep(tile: AnalogTile): void {
-  const hidden = tile.device.hidden;
-  if (hidden.decayScale.some((v) => v !== 1)) tile.decay();
-  if (hidden.diffusionRate.some((v) => v !== 0)) tile.diffuse();
+  if (tile.hasDecay) tile.decay();
+  if (tile.hasDiffusion) tile.diffuse();
 }

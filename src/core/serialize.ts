@@ -6,6 +6,9 @@ const constructors = { Float64Array, Float32Array, Uint32Array, Int32Array, Uint
 type TypedName = keyof typeof constructors;
 
 function toBase64(bytes: Uint8Array): string {
+  // Node's Buffer encodes natively (checkpoints are written every epoch); browsers use btoa.
+  const nodeBuffer = (globalThis as { Buffer?: { from(b: Uint8Array): { toString(encoding: string): string } } }).Buffer;
+  if (nodeBuffer) return nodeBuffer.from(bytes).toString('base64');
   let binary = '';
   for (let i = 0; i < bytes.length; i += 0x8000) binary += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
   return btoa(binary);

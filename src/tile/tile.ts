@@ -78,6 +78,7 @@ export class AnalogTile {
   private readonly scratch = new UpdateScratch();
   private referenceDevice: DeviceResponse | null = null;
   private programmingRng: Rng | null = null;
+  private processFlags: { decay: boolean; diffusion: boolean } | null = null;
   private referenceConductance: Float64Array | null = null;
   private effective: Float64Array;
   private effectiveDirty = true;
@@ -325,6 +326,17 @@ export class AnalogTile {
     this.counters.addPulses(purpose, result.up, result.down);
     this.refreshApparent(this.device.applyWriteNoiseOnSet);
     return result;
+  }
+
+  /** Whether any device decays or diffuses (fixed at construction: the hidden parameters are drawn once). */
+  get hasDecay(): boolean {
+    this.processFlags ??= { decay: this.device.hidden.decayScale.some((v) => v !== 1), diffusion: this.device.hidden.diffusionRate.some((v) => v !== 0) };
+    return this.processFlags.decay;
+  }
+
+  get hasDiffusion(): boolean {
+    void this.hasDecay;
+    return this.processFlags!.diffusion;
   }
 
   /** Decay toward the reset target once per mini-batch: g ← (g − b)·δ + b (aihwkit-model.md §2.3). */
