@@ -67,6 +67,7 @@ export function linearResponse(options: LinearResponseOptions): DeviceResponse {
     },
   };
   if (options.idealReference) device.idealReference = options.idealReference;
+  device.linear = { offsetUp, slopeUp, offsetDown, slopeDown, sigma, multNoise };
   return device;
 }
 

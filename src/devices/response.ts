@@ -55,6 +55,22 @@ export interface DeviceResponse {
    * aihwkit-model.md §2.4). Absent for models without a built-in reference.
    */
   idealReference?(k: number): number;
+  /**
+   * Set by the linear-response models (linear-step, the soft-bounds family): their steps and noise
+   * as data, so the update engine can apply pulses in an inlined loop with exactly the arithmetic
+   * of `pulseOnce` (bit-identical; issue 8's fast path).
+   */
+  linear?: LinearPulseParams;
   /** Snaps a conductance to a value the device can hold (limited-state levels); identity otherwise. */
   representable?(k: number, g: number): number;
+}
+
+/** Δ⁺(g) = offsetUp + slopeUp·g, Δ⁻(g) = offsetDown + slopeDown·g, c2c noise σ (multiplicative or additive). */
+export interface LinearPulseParams {
+  readonly offsetUp: Float64Array;
+  readonly slopeUp: Float64Array;
+  readonly offsetDown: Float64Array;
+  readonly slopeDown: Float64Array;
+  readonly sigma: number;
+  readonly multNoise: boolean;
 }

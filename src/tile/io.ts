@@ -232,8 +232,30 @@ export function analogMvm(op: MvmOperands, ctx: MvmContext): number {
 }
 
 /** y = W·x (rows outputs) or y = Wᵀ·x (cols outputs), exact. */
+let sparseIndex = new Int32Array(0);
+
 export function multiply(weights: Float64Array, rows: number, cols: number, transposed: boolean, x: Float64Array, y: Float64Array): void {
   if (!transposed) {
+    // Sparse inputs (the one-hot column reads of the transfers): sum over the non-zero inputs
+    // only, in the same order. Skipped terms are exact zeros, so the sums are the same (up to the
+    // sign of an all-zero sum).
+    let nonZero = 0;
+    for (let j = 0; j < cols; j++) if (x[j] !== 0) nonZero++;
+    if (nonZero * 8 <= cols) {
+      if (sparseIndex.length < nonZero) sparseIndex = new Int32Array(cols);
+      let n = 0;
+      for (let j = 0; j < cols; j++) if (x[j] !== 0) sparseIndex[n++] = j;
+      for (let i = 0; i < rows; i++) {
+        let sum = 0;
+        const base = i * cols;
+        for (let t = 0; t < n; t++) {
+          const j = sparseIndex[t]!;
+          sum += weights[base + j]! * x[j]!;
+        }
+        y[i] = sum;
+      }
+      return;
+    }
     for (let i = 0; i < rows; i++) {
       let sum = 0;
       const base = i * cols;

@@ -1,6 +1,6 @@
 import type { Rng } from '../rng/index.js';
 import { applyPulses, clipToBounds } from '../devices/pulse-loop.js';
-import type { DeviceResponse } from '../devices/response.js';
+import type { DeviceResponse, LinearPulseParams } from '../devices/response.js';
 import type { TileCounters } from './counters.js';
 import { discretizeProbability, fillPulseTrain, popcount32, pulseScaling } from './pulse-scaling.js';
 import type { UpdateConfig } from './update-config.js';
@@ -72,6 +72,73 @@ function pulseElement(state: DeviceArrayState, k: number, up: boolean, count: nu
 }
 
 /**
+ * `applyPulses` + `pulseElement` for a linear-response device, inlined: the same arithmetic in
+ * the same order (noise draw, step, clip to the hard bounds after every pulse), hence the same
+ * result, without the closure calls per pulse.
+ */
+function pulseLinearElement(state: DeviceArrayState, lin: LinearPulseParams, k: number, up: boolean, count: number, rng: Rng): void {
+  const hidden = state.device.hidden;
+  const hi = hidden.bmax[k]!;
+  const lo = hidden.bmin[k]!;
+  const sigma = lin.sigma;
+  const offset = up ? lin.offsetUp[k]! : lin.offsetDown[k]!;
+  const slope = up ? lin.slopeUp[k]! : lin.slopeDown[k]!;
+  let g = state.conductance[k]!;
+  for (let p = 0; p < count; p++) {
+    const noise = sigma > 0 ? sigma * rng.normal() : 0;
+    if (up) g = lin.multNoise ? g + (offset + slope * g) * (1 + noise) : g + slope * g + offset * (1 + noise);
+    else g = lin.multNoise ? g - (offset + slope * g) * (1 + noise) : g - slope * g - offset * (1 + noise);
+    if (g > hi) g = hi;
+    else if (g < lo) g = lo;
+  }
+  state.conductance[k] = g;
+  const writeNoise = state.device.writeNoise;
+  if (writeNoise > 0) state.apparent[k] = g + writeNoise * rng.normal();
+}
+
+const rowPulses = { up: 0, down: 0 };
+let compactScratch = new Int32Array(0);
+
+/** One row's coincidences for BL ≤ 32 (one word per train): m = x-train & d-train, |m| pulses. */
+function coincidencesOneWord(
+  state: DeviceArrayState,
+  lin: LinearPulseParams | undefined,
+  xBits: Uint32Array,
+  dWord: number,
+  active: Int32Array,
+  activeCount: number,
+  x: ArrayLike<number>,
+  xOffset: number,
+  di: number,
+  rowBase: number,
+  rng: Rng,
+): { up: number; down: number } {
+  let up = 0;
+  let down = 0;
+  // Compact first, branch-free (numerics-measured.md, `pulsed_rows2`), then pulse: the same
+  // elements in the same order, so the same random draws and the same result.
+  const hits = compactScratch.length >= activeCount ? compactScratch : (compactScratch = new Int32Array(activeCount));
+  let n = 0;
+  for (let a = 0; a < activeCount; a++) {
+    const j = active[a]!;
+    hits[n] = j;
+    n += ((xBits[j]! & dWord) | -(xBits[j]! & dWord)) >>> 31;
+  }
+  for (let h = 0; h < n; h++) {
+    const j = hits[h]!;
+    const count = popcount32(xBits[j]! & dWord);
+    const isUp = x[xOffset + j]! * di < 0;
+    if (lin) pulseLinearElement(state, lin, rowBase + j, isUp, count, rng);
+    else pulseElement(state, rowBase + j, isUp, count, rng);
+    if (isUp) up += count;
+    else down += count;
+  }
+  rowPulses.up = up;
+  rowPulses.down = down;
+  return rowPulses;
+}
+
+/**
  * The update engine of aihwkit-model.md §3: for each sample in order, BL/A/B management, pulse
  * probabilities, coincidences by the configured pulse type, and every coincidence applied as one
  * pulse. Pulse direction follows SGD, ΔW = −lr·d·xᵀ: up when x_j·d_i < 0.
@@ -109,17 +176,27 @@ export function pulsedUpdate(state: DeviceArrayState, request: UpdateRequest, sc
       for (let j = 0; j < cols; j++) {
         if (fillPulseTrain(p[j]!, bl, xBits, j * words, words, trainRng)) active[activeCount++] = j;
       }
+      const lin = device.linear;
       for (let i = 0; i < rows; i++) {
         if (!fillPulseTrain(q[i]!, bl, dBits, i * words, words, trainRng)) continue;
         const di = d[dOffset + i]!;
         const rng = state.rowRngs[i]!;
+        const rowBase = i * cols;
+        if (words === 1) {
+          // BL ≤ 32: one word per train, one AND per element (the common case)
+          const pulses = coincidencesOneWord(state, lin, xBits, dBits[i]!, active, activeCount, x, xOffset, di, rowBase, rng);
+          upPulses += pulses.up;
+          downPulses += pulses.down;
+          continue;
+        }
         for (let a = 0; a < activeCount; a++) {
           const j = active[a]!;
           let count = 0;
           for (let w = 0; w < words; w++) count += popcount32(xBits[j * words + w]! & dBits[i * words + w]!);
           if (count === 0) continue;
           const up = x[xOffset + j]! * di < 0;
-          pulseElement(state, i * cols + j, up, count, rng);
+          if (lin) pulseLinearElement(state, lin, rowBase + j, up, count, rng);
+          else pulseElement(state, rowBase + j, up, count, rng);
           if (up) upPulses += count;
           else downPulses += count;
         }
