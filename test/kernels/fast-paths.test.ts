@@ -75,3 +75,44 @@ describe('inlined pulse loop of the linear-response devices', () => {
     });
   }
 });
+
+describe('the kernel registry: every backend equals the TS reference', () => {
+  it('wasm multiplyBatch is bit-identical to the TS reference (odd sizes, zeros, both orientations)', async () => {
+    const { multiplyBatchTs, setKernelBackend, kernelBackend } = await import('../../src/kernels/index.js');
+    const { multiplyBatchWasm, wasmKernels } = await import('../../src/kernels/wasm-gemm.js');
+    expect(wasmKernels()).not.toBeNull(); // Node 20 has WebAssembly SIMD
+    expect(kernelBackend()).toBe('wasm');
+    const rng = Rng.stream(5, 'wasm');
+    for (const [rows, cols, batch] of [[64, 48, 10], [33, 65, 7], [1, 1024, 3], [129, 17, 1], [512, 512, 64]] as const) {
+      const w = random(rng, rows * cols);
+      for (const transposed of [false, true]) {
+        const inSize = transposed ? rows : cols;
+        const outSize = transposed ? cols : rows;
+        const x = random(rng, batch * inSize);
+        const reference = new Float64Array(batch * outSize);
+        const fast = new Float64Array(batch * outSize);
+        multiplyBatchTs(w, rows, cols, transposed, x, reference, batch);
+        expect(multiplyBatchWasm(w, rows, cols, transposed, x, fast, batch)).toBe(true);
+        expect(Array.from(fast)).toEqual(Array.from(reference));
+      }
+    }
+    setKernelBackend('ts');
+    expect(kernelBackend()).toBe('ts');
+    setKernelBackend('wasm');
+  });
+
+  it('a training run gives the same numbers on the ts and wasm backends', async () => {
+    const { setKernelBackend } = await import('../../src/kernels/index.js');
+    const { runExperiment } = await import('../../src/experiment/run.js');
+    const config = { data: { trainLimit: 200, testLimit: 50 }, training: { epochs: 1 }, algorithm: 'sgd' };
+    const run = async (backend: 'ts' | 'wasm') => {
+      setKernelBackend(backend);
+      const r = await runExperiment(config);
+      return r.epochs.map((e) => [e.trainLoss, e.testAccuracy]);
+    };
+    const wasm = await run('wasm');
+    const ts = await run('ts');
+    setKernelBackend('wasm');
+    expect(wasm).toEqual(ts);
+  });
+});
