@@ -2,8 +2,8 @@ import { z } from 'zod';
 import { flag, num } from '../devices/fields.js';
 import { updateSchema } from '../tile/update-config.js';
 import { transferFields } from './transfer-fields.js';
-import { TransferAlgorithm } from './transfer-base.js';
-import type { AlgorithmSetup, AlgorithmState } from './types.js';
+import { BufferedTransfer } from './transfer-base.js';
+import type { AlgorithmSetup } from './types.js';
 
 /** Tiki-Taka v2, aihwkit BufferedTransferCompound (aihwkit-model.md §5.5; papers.md §2.5). */
 export const bufferedTikiTakaSchema = z
@@ -26,24 +26,13 @@ export type BufferedTikiTakaConfig = z.output<typeof bufferedTikiTakaSchema>;
  * θ = thresScale·granularity(C), n = trunc(H/θ) (clipped to ±BL of the transfer update) pulses go
  * to C and the buffer forgets or keeps the rest.
  */
-export class BufferedTikiTaka extends TransferAlgorithm {
+export class BufferedTikiTaka extends BufferedTransfer {
   readonly kind = 'buffered-tiki-taka';
-  readonly buffer: Float64Array;
   private readonly config: BufferedTikiTakaConfig;
 
   constructor(setup: AlgorithmSetup, config: BufferedTikiTakaConfig) {
     super(setup, config);
     this.config = config;
-    this.buffer = new Float64Array(setup.rows * setup.cols);
-  }
-
-  override saveState(): AlgorithmState {
-    return { ...super.saveState(), buffer: Float64Array.from(this.buffer) };
-  }
-
-  override restoreState(state: AlgorithmState): void {
-    super.restoreState(state);
-    this.buffer.set(state['buffer'] as Float64Array);
   }
 
   protected updateSample(x: ArrayLike<number>, d: ArrayLike<number>, lr: number, batch: number): void {

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { flag, num } from '../devices/fields.js';
 import { updateSchema } from '../tile/update-config.js';
 import { transferFields } from './transfer-fields.js';
-import { absMax, TransferAlgorithm } from './transfer-base.js';
+import { absMax, BufferedTransfer } from './transfer-base.js';
 import type { AlgorithmSetup, AlgorithmState } from './types.js';
 
 const transferUpdateBl1 = updateSchema
@@ -40,9 +40,8 @@ type ChoppedCore = Omit<ChoppedTikiTakaConfig, 'kind'>;
  * H, H_ij += lr_scale·a_i·c_in[j]·c_out[i], and |H| ≥ 1 writes trunc(H) pulses to C. Any constant
  * offset of A (a wrong SP, drift) enters H with alternating sign and averages out.
  */
-export class ChoppedTikiTaka extends TransferAlgorithm {
+export class ChoppedTikiTaka extends BufferedTransfer {
   readonly kind: string = 'chopped-tiki-taka';
-  readonly buffer: Float64Array;
   readonly inChoppers: Int8Array;
   readonly outChoppers: Int8Array;
   protected readonly config: ChoppedCore;
@@ -54,7 +53,6 @@ export class ChoppedTikiTaka extends TransferAlgorithm {
   constructor(setup: AlgorithmSetup, config: ChoppedCore) {
     super(setup, config);
     this.config = config;
-    this.buffer = new Float64Array(setup.rows * setup.cols);
     this.inChoppers = new Int8Array(setup.cols).fill(1);
     this.outChoppers = new Int8Array(setup.rows).fill(1);
   }
@@ -62,7 +60,6 @@ export class ChoppedTikiTaka extends TransferAlgorithm {
   override saveState(): AlgorithmState {
     return {
       ...super.saveState(),
-      buffer: Float64Array.from(this.buffer),
       inChoppers: Int8Array.from(this.inChoppers),
       outChoppers: Int8Array.from(this.outChoppers),
       chopped: [this.fullPasses, this.meanAbsX, this.meanAbsD, this.fastLrNow],
@@ -71,7 +68,6 @@ export class ChoppedTikiTaka extends TransferAlgorithm {
 
   override restoreState(state: AlgorithmState): void {
     super.restoreState(state);
-    this.buffer.set(state['buffer'] as Float64Array);
     this.inChoppers.set(state['inChoppers'] as Int8Array);
     this.outChoppers.set(state['outChoppers'] as Int8Array);
     [this.fullPasses, this.meanAbsX, this.meanAbsD, this.fastLrNow] = state['chopped'] as [number, number, number, number];

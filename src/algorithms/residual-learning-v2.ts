@@ -1,8 +1,8 @@
 import { z } from 'zod';
 import { num } from '../devices/fields.js';
 import { transferFields } from './transfer-fields.js';
-import { TransferAlgorithm } from './transfer-base.js';
-import type { AlgorithmSetup, AlgorithmState } from './types.js';
+import { BufferedTransfer } from './transfer-base.js';
+import type { AlgorithmSetup } from './types.js';
 
 /** Residual Learning v2 (papers.md §2.5, P-RF25 §5): RL with a low-pass digital buffer and a threshold. */
 export const residualLearningV2Schema = z
@@ -26,24 +26,13 @@ export type ResidualLearningV2Config = z.output<typeof residualLearningV2Schema>
  * not say what happens to H after a write; the subtraction is the spec's [INFERRED] choice.
  * Differs from TT-v2 (`buffered-tiki-taka`) by the decay (1 − β) of H and by γ > 0.
  */
-export class ResidualLearningV2 extends TransferAlgorithm {
+export class ResidualLearningV2 extends BufferedTransfer {
   readonly kind = 'residual-learning-v2';
-  readonly buffer: Float64Array;
   private readonly config: ResidualLearningV2Config;
 
   constructor(setup: AlgorithmSetup, config: ResidualLearningV2Config) {
     super(setup, config);
     this.config = config;
-    this.buffer = new Float64Array(setup.rows * setup.cols);
-  }
-
-  override saveState(): AlgorithmState {
-    return { ...super.saveState(), buffer: Float64Array.from(this.buffer) };
-  }
-
-  override restoreState(state: AlgorithmState): void {
-    super.restoreState(state);
-    this.buffer.set(state['buffer'] as Float64Array);
   }
 
   protected updateSample(x: ArrayLike<number>, d: ArrayLike<number>, lr: number, batch: number): void {

@@ -2,9 +2,9 @@ import { z } from 'zod';
 import { flag, num } from '../devices/fields.js';
 import { AnalogTile, type TileState } from '../tile/index.js';
 import { transferFields } from './transfer-fields.js';
-import { TransferAlgorithm } from './transfer-base.js';
+import { BufferedTransfer } from './transfer-base.js';
 import { tileOptions } from './single-array.js';
-import { buildReport, type AlgorithmReport, type AlgorithmSetup, type AlgorithmState } from './types.js';
+import type { AlgorithmSetup, AlgorithmState } from './types.js';
 
 /** RIDER / E-RIDER: residual learning with dynamic symmetric-point tracking (papers.md §2.8–§2.9; P-SP26 Alg. 2–3). */
 export const riderSchema = z
@@ -53,7 +53,7 @@ export function trackerStep(q: number, p: number, eta: number): number {
  * Reading all columns every step (`nReadsPerTransfer` = inputs, `transferEvery` 1) is Alg. 3
  * exactly; fewer reads per step is the column-wise practice of aihwkit.
  */
-export class Rider extends TransferAlgorithm {
+export class Rider extends BufferedTransfer {
   readonly kind = 'rider';
   /** Digital tracker Q (rows × cols). */
   readonly tracker: Float64Array;
@@ -61,8 +61,6 @@ export class Rider extends TransferAlgorithm {
   readonly trackerCopy: AnalogTile;
   /** Chopper sign per input column (all equal in global scope). */
   readonly choppers: Int8Array;
-  /** Digital transfer buffer H (used with transferBuffer). */
-  readonly buffer: Float64Array;
   private readonly config: RiderConfig;
   private started = false;
   private readonly riderComposite: Float64Array;
@@ -73,7 +71,6 @@ export class Rider extends TransferAlgorithm {
     this.tracker = new Float64Array(setup.rows * setup.cols);
     this.trackerCopy = new AnalogTile({ ...tileOptions(setup), name: `${setup.name ?? 'layer'}/tracker-copy` });
     this.choppers = new Int8Array(setup.cols).fill(1);
-    this.buffer = new Float64Array(setup.rows * setup.cols);
     this.riderComposite = new Float64Array(setup.rows * setup.cols);
   }
 
@@ -121,14 +118,15 @@ export class Rider extends TransferAlgorithm {
     this.fast.update(xc, d, 1, c.scaleFastLr ? c.fastLr * lr : c.fastLr);
     if (this.vectorUpdates % this.transferPeriod(c.transferEvery, c.unitsInMbatch, batch) !== 0) return;
     const beta = c.scaleTransferLr ? c.transferLr * lr : c.transferLr;
-    const qCopy = this.config.residualReference === 'tracker' ? Float64Array.from(this.tracker) : this.trackerCopy.weights(); // Q_k / Q̃_k
+    // Q_k (or Q̃_k): element k of Q is read for the residual before its own tracker step below.
+    const reference = this.residualReference();
     for (let r = 0; r < c.nReadsPerTransfer; r++) {
       const j = this.nextColumn();
       const a = this.readColumn(j);
       const residual = new Float64Array(this.rows);
       for (let i = 0; i < this.rows; i++) {
         const k = i * this.cols + j;
-        residual[i] = this.choppers[j]! * (a[i]! - qCopy[k]!);
+        residual[i] = this.choppers[j]! * (a[i]! - reference[k]!);
         this.tracker[k] = trackerStep(this.tracker[k]!, a[i]!, c.trackingRate);
       }
       this.transferColumn(j, residual, beta);
@@ -177,15 +175,10 @@ export class Rider extends TransferAlgorithm {
     return { ...super.tiles(), 'tracker-copy': this.trackerCopy };
   }
 
-  override report(): AlgorithmReport {
-    return buildReport(this.kind, this.tiles(), this.transferCount);
-  }
-
   override saveState(): AlgorithmState {
     return {
       ...super.saveState(),
       tracker: Float64Array.from(this.tracker),
-      buffer: Float64Array.from(this.buffer),
       trackerCopy: this.trackerCopy.saveState(),
       choppers: Int8Array.from(this.choppers),
       started: this.started ? 1 : 0,
@@ -195,7 +188,6 @@ export class Rider extends TransferAlgorithm {
   override restoreState(state: AlgorithmState): void {
     super.restoreState(state);
     this.tracker.set(state['tracker'] as Float64Array);
-    this.buffer.set(state['buffer'] as Float64Array);
     this.trackerCopy.restoreState(state['trackerCopy'] as TileState);
     this.choppers.set(state['choppers'] as Int8Array);
     this.started = state['started'] === 1;

@@ -150,3 +150,26 @@ export function absMax(values: ArrayLike<number>): number {
   for (let k = 0; k < values.length; k++) m = Math.max(m, Math.abs(values[k]!));
   return m;
 }
+
+/**
+ * A transfer compound with a digital buffer H (rows × cols) between the reads of A and the writes
+ * onto C: TTv2, RL-v2, the chopped compounds, RIDER. H is part of the saved state.
+ */
+export abstract class BufferedTransfer extends TransferAlgorithm {
+  /** The digital buffer H. */
+  readonly buffer: Float64Array;
+
+  constructor(setup: AlgorithmSetup, settings: TransferSettings) {
+    super(setup, settings);
+    this.buffer = new Float64Array(setup.rows * setup.cols);
+  }
+
+  override saveState(): AlgorithmState {
+    return { ...super.saveState(), buffer: Float64Array.from(this.buffer) };
+  }
+
+  override restoreState(state: AlgorithmState): void {
+    super.restoreState(state);
+    this.buffer.set(state['buffer'] as Float64Array);
+  }
+}

@@ -1,2 +1,2 @@
-export { zeroShift, zeroShiftingSchema, calibrateAlgorithm, calibrationSchema } from './zero-shifting.js';
+export { zeroShift, zeroShiftingSchema, calibrateAlgorithm, calibrationSchema, checkCalibrationArrays } from './zero-shifting.js';
 export type { ZeroShiftingConfig, ZeroShiftingResult, CalibrationConfig } from './zero-shifting.js';

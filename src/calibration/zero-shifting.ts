@@ -45,16 +45,17 @@ export function zeroShift(tile: AnalogTile, config: ZeroShiftingConfig, seed: nu
   const size = tile.rows * tile.cols;
   const counts = new Int8Array(size);
   const rng = Rng.stream(seed, tile.name, 'zero-shifting');
-  const previous = new Float64Array(size);
+  const pair = config.estimate === 'last-pair' && config.pulses >= 2;
+  const previous = new Float64Array(pair ? size : 0);
   for (let n = 0; n < config.pulses; n++) {
-    if (n === config.pulses - 1) previous.set(tile.conductance);
+    if (pair && n === config.pulses - 1) previous.set(tile.conductance);
     if (config.variant === 'cyclic') counts.fill(n % 2 === 0 ? 1 : -1);
     else for (let k = 0; k < size; k++) counts[k] = rng.uniform() < 0.5 ? 1 : -1;
     tile.pulseDevices(counts, 'calibration');
     if (wanted.has(n + 1)) snapshots.set(n + 1, Float64Array.from(tile.conductance));
   }
   const estimate = Float64Array.from(tile.conductance);
-  if (config.estimate === 'last-pair' && config.pulses >= 2) for (let k = 0; k < size; k++) estimate[k] = 0.5 * (estimate[k]! + previous[k]!);
+  if (pair) for (let k = 0; k < size; k++) estimate[k] = 0.5 * (estimate[k]! + previous[k]!);
   const reference = config.programming === 'none' ? null : tile.programReference(estimate, config.programming);
   return { estimate, pulses: config.pulses * size, reference, snapshots };
 }
@@ -77,9 +78,11 @@ export type CalibrationConfig = z.output<typeof calibrationSchema>;
  * `reference`), so the algorithm's report includes them.
  */
 export function calibrateAlgorithm(tiles: Record<string, AnalogTile>, config: CalibrationConfig, seed: number, field = 'calibration.arrays'): void {
-  for (const name of config.arrays) {
-    const tile = tiles[name];
-    if (!tile) throw new UserError(field, name, `must name arrays of the algorithm: ${Object.keys(tiles).join(', ')}`);
-    zeroShift(tile, config, seed);
-  }
+  checkCalibrationArrays(tiles, config.arrays, field);
+  for (const name of config.arrays) zeroShift(tiles[name]!, config, seed);
+}
+
+/** Every named array must exist in the algorithm (checked before any training). */
+export function checkCalibrationArrays(tiles: Record<string, AnalogTile>, arrays: readonly string[], field: string): void {
+  for (const name of arrays) if (!tiles[name]) throw new UserError(field, name, `must name arrays of the algorithm: ${Object.keys(tiles).join(', ')}`);
 }

@@ -7,7 +7,7 @@ import { createAlgorithm, parseAlgorithmConfig, type AlgorithmConfig, type Algor
 import { LeastSquaresTask, leastSquaresSchema } from '../data/least-squares.js';
 import { ioSchema } from '../tile/io-config.js';
 import { updateSchema } from '../tile/update-config.js';
-import { calibrateAlgorithm, calibrationSchema } from '../calibration/index.js';
+import { calibrateAlgorithm, calibrationSchema, checkCalibrationArrays } from '../calibration/index.js';
 
 const deviceField = z
   .union([z.string(), z.object({ preset: z.string() }).loose()])
@@ -71,7 +71,13 @@ export function runLeastSquares(input: unknown): LeastSquaresResult {
 }
 
 /** Validates and builds everything (task, devices, algorithm); `train()` then runs it. */
-export function prepareLeastSquares(input: unknown): { train(): LeastSquaresResult } {
+/** A validated run, ready to train; `cycleCost` is its P-SP26 pulse-cycle cost model (N + K·BL). */
+export interface PreparedLeastSquares {
+  train(): LeastSquaresResult;
+  cycleCost: { calibration: number; bl: number };
+}
+
+export function prepareLeastSquares(input: unknown): PreparedLeastSquares {
   const parsed = leastSquaresRunSchema.safeParse(input ?? {});
   if (!parsed.success) throw zodIssueToUserError(parsed.error, input, 'run', undefined, leastSquaresRunSchema);
   const run = parsed.data;
@@ -88,8 +94,9 @@ export function prepareLeastSquares(input: unknown): { train(): LeastSquaresResu
     algorithmConfig as AlgorithmConfig,
   );
   const tiles = algorithm.tiles();
-  for (const name of run.calibration?.arrays ?? []) if (!tiles[name]) throw new UserError('run.calibration.arrays', name, `must name arrays of the algorithm: ${Object.keys(tiles).join(', ')}`);
+  if (run.calibration) checkCalibrationArrays(tiles, run.calibration.arrays, 'run.calibration.arrays');
   return {
+    cycleCost: { calibration: run.calibration?.pulses ?? 0, bl: updateSchema.parse({ ...presetUpdate, ...run.update }).desiredBl },
     train: () => {
       if (run.calibration) calibrateAlgorithm(tiles, run.calibration, run.seed);
       if (run.initialWeight !== undefined) algorithm.setWeights(new Float64Array(rows * cols).fill(run.initialWeight));

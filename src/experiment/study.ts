@@ -2,7 +2,6 @@ import { z } from 'zod';
 import { zodIssueToUserError } from '../config/zod-error.js';
 import { summarize } from '../core/stats.js';
 import { prepareLeastSquares, type LeastSquaresResult } from './least-squares.js';
-import { updateSchema } from '../tile/update-config.js';
 
 /** A study: named least-squares runs, each repeated over seeds, sharing a base config. */
 export const studySchema = z
@@ -77,19 +76,15 @@ export function runStudy(input: unknown, onRun?: (name: string, seed: number) =>
   if (!parsed.success) throw zodIssueToUserError(parsed.error, input, 'study', undefined, studySchema);
   const study = parsed.data;
   // Validate and build every run first, so a mistake in the last run fails before any training.
-  const cycleCosts: { calibration: number; bl: number }[] = [];
   const prepared = study.runs.map((run) => {
     const { condition: _condition, ...fields } = run;
     const config = merge(study.base, fields);
-    const calibration = config['calibration'] as { pulses?: number } | undefined;
-    const update = config['update'] as { desiredBl?: number } | undefined;
-    cycleCosts.push({ calibration: calibration ? (calibration.pulses ?? 1000) : 0, bl: update?.desiredBl ?? updateSchema.parse({}).desiredBl });
     const task = (config['task'] ?? {}) as Record<string, unknown>;
     return study.seeds.map((seed) => prepareLeastSquares({ ...config, seed, task: { ...task, seed } }));
   });
   const rows: StudyRow[] = study.runs.map((run, r) => {
     const { condition } = run;
-    const cost = cycleCosts[r]!;
+    const cost = prepared[r]![0]!.cycleCost;
     const results: LeastSquaresResult[] = prepared[r]!.map((p, s) => {
       onRun?.(run.name, study.seeds[s]!);
       return p.train();

@@ -330,13 +330,18 @@ export class AnalogTile {
 
   /** Whether any device decays or diffuses (fixed at construction: the hidden parameters are drawn once). */
   get hasDecay(): boolean {
-    this.processFlags ??= { decay: this.device.hidden.decayScale.some((v) => v !== 1), diffusion: this.device.hidden.diffusionRate.some((v) => v !== 0) };
+    this.processFlags ??= this.drawProcessFlags();
     return this.processFlags.decay;
   }
 
   get hasDiffusion(): boolean {
-    void this.hasDecay;
-    return this.processFlags!.diffusion;
+    this.processFlags ??= this.drawProcessFlags();
+    return this.processFlags.diffusion;
+  }
+
+  private drawProcessFlags(): { decay: boolean; diffusion: boolean } {
+    const { decayScale, diffusionRate } = this.device.hidden;
+    return { decay: decayScale.some((v) => v !== 1), diffusion: diffusionRate.some((v) => v !== 0) };
   }
 
   /** Decay toward the reset target once per mini-batch: g ← (g − b)·δ + b (aihwkit-model.md §2.3). */

@@ -96,6 +96,12 @@ function pulseLinearElement(state: DeviceArrayState, lin: LinearPulseParams, k: 
   if (writeNoise > 0) state.apparent[k] = g + writeNoise * rng.normal();
 }
 
+/** One element's `count` pulses: the inlined loop for linear-response devices, else the generic one. */
+function pulseAt(state: DeviceArrayState, lin: LinearPulseParams | undefined, k: number, up: boolean, count: number, rng: Rng): void {
+  if (lin) pulseLinearElement(state, lin, k, up, count, rng);
+  else pulseElement(state, k, up, count, rng);
+}
+
 const rowPulses = { up: 0, down: 0 };
 let compactScratch = new Int32Array(0);
 
@@ -128,8 +134,7 @@ function coincidencesOneWord(
     const j = hits[h]!;
     const count = popcount32(xBits[j]! & dWord);
     const isUp = x[xOffset + j]! * di < 0;
-    if (lin) pulseLinearElement(state, lin, rowBase + j, isUp, count, rng);
-    else pulseElement(state, rowBase + j, isUp, count, rng);
+    pulseAt(state, lin, rowBase + j, isUp, count, rng);
     if (isUp) up += count;
     else down += count;
   }
@@ -195,8 +200,7 @@ export function pulsedUpdate(state: DeviceArrayState, request: UpdateRequest, sc
           for (let w = 0; w < words; w++) count += popcount32(xBits[j * words + w]! & dBits[i * words + w]!);
           if (count === 0) continue;
           const up = x[xOffset + j]! * di < 0;
-          if (lin) pulseLinearElement(state, lin, rowBase + j, up, count, rng);
-          else pulseElement(state, rowBase + j, up, count, rng);
+          pulseAt(state, lin, rowBase + j, up, count, rng);
           if (up) upPulses += count;
           else downPulses += count;
         }
