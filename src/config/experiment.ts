@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { num } from '../devices/fields.js';
 import { ioSchema } from '../tile/io-config.js';
-import { updateSchema } from '../tile/update-config.js';
+import { updateOverridesSchema } from '../tile/update-config.js';
 
 const bias = z.enum(['none', 'digital', 'analog']).default('digital').describe('bias: none, exact digital, or an analog column fixed at input 1');
 const analog = z.boolean().default(true).describe('weights on analog tiles with the configured algorithm, or exact digital');
@@ -65,7 +65,7 @@ export const experimentSchema = z
       .describe('algorithm preset name, or { kind | preset, ...fields }'),
     forward: ioSchema.partial().prefault({}).describe('forward IO of the analog layers'),
     backward: ioSchema.partial().prefault({}).describe('backward IO of the analog layers'),
-    update: updateSchema.partial().prefault({ desiredBl: 31 }).describe('pulse-train settings of the gradient updates'),
+    update: updateOverridesSchema.prefault({}).describe('pulse-train settings of the gradient updates, over the algorithm preset’s (unset fields: the preset’s, else the tile defaults)'),
     training: z
       .object({
         epochs: positive('epochs', 10),

@@ -6,7 +6,7 @@ import { resolveDevice, type DeviceConfig } from '../devices/index.js';
 import { createAlgorithm, parseAlgorithmConfig, type AlgorithmConfig, type AlgorithmReport, type TrainingAlgorithm } from '../algorithms/index.js';
 import { LeastSquaresTask, leastSquaresSchema } from '../data/least-squares.js';
 import { ioSchema } from '../tile/io-config.js';
-import { updateSchema } from '../tile/update-config.js';
+import { updateOverridesSchema, updateSchema } from '../tile/update-config.js';
 import { calibrateAlgorithm, calibrationSchema, checkCalibrationArrays } from '../calibration/index.js';
 
 const deviceField = z
@@ -26,7 +26,7 @@ export const leastSquaresRunSchema = z
       .describe('device of the slow array C of the transfer algorithms (default: device)'),
     algorithm: z.unknown().default('sgd').describe('an algorithm preset name, or { kind | preset, ...fields }'),
     forward: ioSchema.partial().prefault({}).describe('forward IO of the analog arrays'),
-    update: updateSchema.partial().prefault({}).describe('pulse-train settings of the gradient update'),
+    update: updateOverridesSchema.prefault({}).describe('pulse-train settings of the gradient update, over the algorithm preset’s (unset fields: the preset’s, else the tile defaults)'),
     steps: z.number().int().min(1).default(2000).describe('mini-batch steps'),
     batch: z.number().int().min(1).default(1).describe('samples per mini-batch'),
     lr: num(0.01, 'learning rate', { gt: 0 }),

@@ -23,3 +23,19 @@ export const updateSchema = z
 
 export type UpdateConfig = z.output<typeof updateSchema>;
 export type UpdateInput = z.input<typeof updateSchema>;
+
+/**
+ * The same fields with no defaults: what a run's `update` section sets on top of an algorithm
+ * preset's update (e.g. BL 5 of `c-ttv2`). Defaults are filled only when the tile parses the
+ * merged object, so an unset field never hides the preset's value.
+ */
+export const updateOverridesSchema = z
+  .object(
+    Object.fromEntries(
+      Object.entries(updateSchema.shape).map(([key, field]) => {
+        const inner = field instanceof z.ZodDefault ? (field.unwrap() as z.ZodType) : field;
+        return [key, inner.optional().describe(field.description ?? key)];
+      }),
+    ) as { [K in keyof typeof updateSchema.shape]: z.ZodOptional<z.ZodType<z.output<(typeof updateSchema.shape)[K]>, z.input<(typeof updateSchema.shape)[K]>>> },
+  )
+  .strict();
