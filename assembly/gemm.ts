@@ -79,3 +79,218 @@ export function gemmTN(w: usize, rows: i32, cols: i32, x: usize, y: usize, batch
     }
   }
 }
+
+/**
+ * W[i, j] −= s_b·X[b, j] for b = 0 … batch−1 in order, s_b = lr·D[b, i], samples with s_b = 0
+ * skipped: the digital SGD step, bit-identical to DigitalSgd's TS loop (the same subtractions in
+ * the same order per element; lanes over j). `list` is scratch for `batch` i32.
+ */
+export function rankUpdate(w: usize, rows: i32, cols: i32, x: usize, d: usize, batch: i32, lr: f64, list: usize): void {
+  const even = cols & ~1;
+  for (let i = 0; i < rows; i++) {
+    let n = 0;
+    for (let b = 0; b < batch; b++) {
+      if (lr * load<f64>(d + <usize>(b * rows + i) * 8) != 0) {
+        store<i32>(list + <usize>n * 4, b);
+        n++;
+      }
+    }
+    const r = w + <usize>(i * cols) * 8;
+    let t = 0;
+    for (; t + 4 <= n; t += 4) {
+      const b0 = load<i32>(list + <usize>t * 4);
+      const b1 = load<i32>(list + <usize>(t + 1) * 4);
+      const b2 = load<i32>(list + <usize>(t + 2) * 4);
+      const b3 = load<i32>(list + <usize>(t + 3) * 4);
+      const c0 = lr * load<f64>(d + <usize>(b0 * rows + i) * 8);
+      const c1 = lr * load<f64>(d + <usize>(b1 * rows + i) * 8);
+      const c2 = lr * load<f64>(d + <usize>(b2 * rows + i) * 8);
+      const c3 = lr * load<f64>(d + <usize>(b3 * rows + i) * 8);
+      const v0 = f64x2.splat(c0), v1 = f64x2.splat(c1), v2 = f64x2.splat(c2), v3 = f64x2.splat(c3);
+      const x0 = x + <usize>(b0 * cols) * 8, x1 = x + <usize>(b1 * cols) * 8;
+      const x2 = x + <usize>(b2 * cols) * 8, x3 = x + <usize>(b3 * cols) * 8;
+      for (let j = 0; j < even; j += 2) {
+        const o = <usize>j * 8;
+        let v = v128.load(r + o);
+        v = f64x2.sub(v, f64x2.mul(v0, v128.load(x0 + o)));
+        v = f64x2.sub(v, f64x2.mul(v1, v128.load(x1 + o)));
+        v = f64x2.sub(v, f64x2.mul(v2, v128.load(x2 + o)));
+        v = f64x2.sub(v, f64x2.mul(v3, v128.load(x3 + o)));
+        v128.store(r + o, v);
+      }
+      if (even < cols) {
+        const o = <usize>even * 8;
+        let s = load<f64>(r + o);
+        s -= c0 * load<f64>(x0 + o);
+        s -= c1 * load<f64>(x1 + o);
+        s -= c2 * load<f64>(x2 + o);
+        s -= c3 * load<f64>(x3 + o);
+        store<f64>(r + o, s);
+      }
+    }
+    for (; t < n; t++) {
+      const b0 = load<i32>(list + <usize>t * 4);
+      const c0 = lr * load<f64>(d + <usize>(b0 * rows + i) * 8);
+      const v0 = f64x2.splat(c0);
+      const x0 = x + <usize>(b0 * cols) * 8;
+      for (let j = 0; j < even; j += 2) {
+        const o = <usize>j * 8;
+        v128.store(r + o, f64x2.sub(v128.load(r + o), f64x2.mul(v0, v128.load(x0 + o))));
+      }
+      if (even < cols) {
+        const o = <usize>even * 8;
+        store<f64>(r + o, load<f64>(r + o) - c0 * load<f64>(x0 + o));
+      }
+    }
+  }
+}
+
+// ---- The pulsed update of linear-response devices (src/tile/update.ts `pulseLinearElement`) ----
+// xoshiro128** and the ziggurat normal of src/rng/rng.ts, replayed draw for draw. Math.log and
+// Math.exp (the ziggurat's rare slow path) are imported from JS so they round as there.
+
+@external("env", "log") declare function jsLog(x: f64): f64;
+@external("env", "exp") declare function jsExp(x: f64): f64;
+
+let s0: u32 = 0;
+let s1: u32 = 0;
+let s2: u32 = 0;
+let s3: u32 = 0;
+let zk: usize = 0;
+let zw: usize = 0;
+let zf: usize = 0;
+const ZIGGURAT_R: f64 = 3.442619855899;
+const U32_TO_UNIT: f64 = 2.3283064365386963e-10;
+
+/** Where the three ziggurat tables (128 f64 each) lie. */
+export function setZigguratTables(k: usize, w: usize, f: usize): void {
+  zk = k;
+  zw = w;
+  zf = f;
+}
+
+@inline function nextU32(): u32 {
+  const x = s1 * 5;
+  const result = rotl<u32>(x, 7) * 9;
+  const t = s1 << 9;
+  s2 ^= s0;
+  s3 ^= s1;
+  s1 ^= s2;
+  s0 ^= s3;
+  s2 ^= t;
+  s3 = rotl<u32>(s3, 11);
+  return result;
+}
+
+function normalSlow(hz: i32, iz: i32): f64 {
+  while (true) {
+    if (iz == 0) {
+      let x: f64;
+      let y: f64;
+      do {
+        x = -jsLog((<f64>nextU32() + 0.5) * U32_TO_UNIT) / ZIGGURAT_R;
+        y = -jsLog((<f64>nextU32() + 0.5) * U32_TO_UNIT);
+      } while (y + y < x * x);
+      return hz > 0 ? ZIGGURAT_R + x : -ZIGGURAT_R - x;
+    }
+    const x = <f64>hz * load<f64>(zw + (<usize>iz << 3));
+    const fi = load<f64>(zf + (<usize>iz << 3));
+    const fp = load<f64>(zf + (<usize>(iz - 1) << 3));
+    if (fi + <f64>nextU32() * U32_TO_UNIT * (fp - fi) < jsExp(-0.5 * x * x)) return x;
+    const u = nextU32();
+    iz = <i32>(u & 127);
+    hz = <i32>u >> 7;
+    if (<f64>abs<i32>(hz) < load<f64>(zk + (<usize>iz << 3))) return <f64>hz * load<f64>(zw + (<usize>iz << 3));
+  }
+  return 0; // unreachable
+}
+
+@inline function normal(): f64 {
+  const u = nextU32();
+  const iz = <i32>(u & 127);
+  const hz = <i32>u >> 7;
+  if (<f64>abs<i32>(hz) < load<f64>(zk + (<usize>iz << 3))) return <f64>hz * load<f64>(zw + (<usize>iz << 3));
+  return normalSlow(hz, iz);
+}
+
+/**
+ * The coincidences and pulses of `samples` one-word (BL ≤ 32) stochastic-compressed updates of a
+ * linear-response device array, in the order of src/tile/update.ts: per row, the samples in order;
+ * per sample, the active columns compacted, then each hit element's `popcount(x & d)` pulses of
+ * sign −x·d, each with its c2c normal and the clip to [b_min, b_max]. Rows are independent (one
+ * random stream each, states in `rng`, 4 u32 per row, read and written back). Pulse totals are
+ * written to out[0] (up) and out[1] (down) as f64. Each touched element's effective weight
+ * eff = g − ref is kept up to date, so the tile need not recompute W after the update.
+ * Layout: xBits (samples × cols u32), dBits (samples × rows u32), active (samples × cols i32,
+ * counts in activeCount), xv (samples × cols f64), dv (samples × rows f64), `hits` (cols i32).
+ */
+export function pulseLinear(
+  samples: i32, rows: i32, cols: i32,
+  xBits: usize, dBits: usize, active: usize, activeCount: usize, xv: usize, dv: usize,
+  g: usize, bmax: usize, bmin: usize, offUp: usize, slopeUp: usize, offDown: usize, slopeDown: usize,
+  sigma: f64, multNoise: i32, rng: usize, hits: usize, out: usize, eff: usize, ref: usize,
+): void {
+  let up: i64 = 0;
+  let down: i64 = 0;
+  for (let i = 0; i < rows; i++) {
+    const r = rng + (<usize>i << 4);
+    s0 = load<u32>(r);
+    s1 = load<u32>(r, 4);
+    s2 = load<u32>(r, 8);
+    s3 = load<u32>(r, 12);
+    const rowBase = <usize>i * <usize>cols;
+    for (let s = 0; s < samples; s++) {
+      const dWord = load<u32>(dBits + ((<usize>s * rows + i) << 2));
+      if (dWord == 0) continue;
+      const di = load<f64>(dv + ((<usize>s * rows + i) << 3));
+      const xb = xBits + ((<usize>s * cols) << 2);
+      const act = active + ((<usize>s * cols) << 2);
+      const na = load<i32>(activeCount + (<usize>s << 2));
+      let n = 0;
+      for (let a = 0; a < na; a++) {
+        const j = load<i32>(act + (<usize>a << 2));
+        store<i32>(hits + (<usize>n << 2), j);
+        const m = load<u32>(xb + (<usize>j << 2)) & dWord;
+        n += <i32>((m | (0 - m)) >> 31);
+      }
+      const xs = xv + ((<usize>s * cols) << 3);
+      for (let h = 0; h < n; h++) {
+        const j = load<i32>(hits + (<usize>h << 2));
+        const count = <i32>popcnt<u32>(load<u32>(xb + (<usize>j << 2)) & dWord);
+        const k = (rowBase + <usize>j) << 3;
+        const hi = load<f64>(bmax + k);
+        const lo = load<f64>(bmin + k);
+        let gk = load<f64>(g + k);
+        if (load<f64>(xs + (<usize>j << 3)) * di < 0) {
+          const offset = load<f64>(offUp + k);
+          const slope = load<f64>(slopeUp + k);
+          for (let p = 0; p < count; p++) {
+            const noise = sigma > 0 ? sigma * normal() : 0.0;
+            gk = multNoise ? gk + (offset + slope * gk) * (1.0 + noise) : gk + slope * gk + offset * (1.0 + noise);
+            if (gk > hi) gk = hi;
+            else if (gk < lo) gk = lo;
+          }
+          up += count;
+        } else {
+          const offset = load<f64>(offDown + k);
+          const slope = load<f64>(slopeDown + k);
+          for (let p = 0; p < count; p++) {
+            const noise = sigma > 0 ? sigma * normal() : 0.0;
+            gk = multNoise ? gk - (offset + slope * gk) * (1.0 + noise) : gk - slope * gk - offset * (1.0 + noise);
+            if (gk > hi) gk = hi;
+            else if (gk < lo) gk = lo;
+          }
+          down += count;
+        }
+        store<f64>(g + k, gk);
+        store<f64>(eff + k, gk - load<f64>(ref + k));
+      }
+    }
+    store<u32>(r, s0);
+    store<u32>(r, s1, 4);
+    store<u32>(r, s2, 8);
+    store<u32>(r, s3, 12);
+  }
+  store<f64>(out, <f64>up);
+  store<f64>(out, <f64>down, 8);
+}

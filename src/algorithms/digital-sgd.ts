@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { UserError } from '../core/errors.js';
+import { arenaFor, kernelBackend, type WasmArena } from '../kernels/index.js';
 import { multiplyBatch } from '../tile/io.js';
 import type { AnalogTile } from '../tile/index.js';
 import { buildReport, type AlgorithmReport, type AlgorithmSetup, type AlgorithmState, type TrainingAlgorithm } from './types.js';
@@ -13,11 +14,14 @@ export class DigitalSgd implements TrainingAlgorithm {
   readonly rows: number;
   readonly cols: number;
   private readonly w: Float64Array;
+  /** Where W lives when the wasm kernels serve this layer (src/kernels/); null: a plain array. */
+  private readonly arena: WasmArena | null;
 
   constructor(setup: AlgorithmSetup) {
     this.rows = setup.rows;
     this.cols = setup.cols;
-    this.w = new Float64Array(setup.rows * setup.cols);
+    this.arena = arenaFor(setup.rows, setup.cols, 1);
+    this.w = this.arena ? this.arena.f64(setup.rows * setup.cols) : new Float64Array(setup.rows * setup.cols);
   }
 
   weights(): Float64Array {
@@ -42,6 +46,10 @@ export class DigitalSgd implements TrainingAlgorithm {
   update(x: ArrayLike<number>, d: ArrayLike<number>, batch: number, lr: number): void {
     const { rows, cols, w } = this;
     const xs = x instanceof Float64Array ? x : Float64Array.from(x);
+    if (this.arena && kernelBackend() === 'wasm') {
+      this.arena.rankUpdate(w, rows, cols, xs, d instanceof Float64Array ? d : Float64Array.from(d), batch, lr);
+      return;
+    }
     // Row by row, with the samples in order within each element (w − s₀x₀ − s₁x₁ − …): the same
     // result as sample by sample, but each weight is loaded and stored once per four samples.
     for (let i = 0; i < rows; i++) {

@@ -53,14 +53,16 @@ export abstract class TransferAlgorithm implements TrainingAlgorithm {
     return 1;
   }
 
+  /** W = γ·(de-chopped A) + C; with γ = 0 that is C itself, returned without a copy. Do not modify. */
   weights(): Float64Array {
-    const a = this.fast.weights();
     const c = this.slow.weights();
     const { rows, cols, gamma, composite } = this;
+    if (gamma === 0) return c;
+    const a = this.fast.weights();
     for (let i = 0; i < rows; i++) {
       for (let j = 0; j < cols; j++) {
         const k = i * cols + j;
-        composite[k] = gamma === 0 ? c[k]! : gamma * a[k]! * this.chopSign(i, j) + c[k]!;
+        composite[k] = gamma * a[k]! * this.chopSign(i, j) + c[k]!;
       }
     }
     return composite;

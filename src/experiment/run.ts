@@ -258,7 +258,7 @@ export async function runExperiment(input: unknown, options: RunOptions = {}): P
       const indices = batches[b]!;
       const { x, labels } = gather(train, size, indices);
       const { loss, grad } = softmaxCrossEntropy(network.forward(x, indices.length), labels, indices.length, dataset.classes);
-      network.backward(grad, indices.length);
+      network.backward(grad, indices.length, false);
       network.update(lr);
       lossSum += loss * indices.length;
       seen += indices.length;

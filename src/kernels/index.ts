@@ -7,7 +7,7 @@
  * forces the reference.
  */
 import { multiply, multiplyBatchTs } from './ts-gemm.js';
-import { multiplyBatchWasm, wasmKernels } from './wasm-gemm.js';
+import { ARENA_CHUNK, multiplyBatchWasm, wasmAvailable, WasmArena } from './wasm-gemm.js';
 
 export type KernelBackend = 'ts' | 'wasm';
 export const kernelBackends: readonly KernelBackend[] = ['ts', 'wasm'];
@@ -15,7 +15,7 @@ export const kernelBackends: readonly KernelBackend[] = ['ts', 'wasm'];
 function defaultBackend(): KernelBackend {
   const env = (globalThis as { process?: { env?: Record<string, string | undefined> } }).process?.env?.['AIMSIM_KERNELS'];
   if (env === 'ts') return 'ts';
-  return wasmKernels() ? 'wasm' : 'ts';
+  return wasmAvailable() ? 'wasm' : 'ts';
 }
 
 let backend: KernelBackend | null = null;
@@ -27,7 +27,7 @@ export function kernelBackend(): KernelBackend {
 
 /** Selects the backend; `wasm` where the module cannot load is an error. */
 export function setKernelBackend(next: KernelBackend): void {
-  if (next === 'wasm' && !wasmKernels()) throw new Error('aimsim: the wasm kernels cannot be loaded here (no WebAssembly SIMD)');
+  if (next === 'wasm' && !wasmAvailable()) throw new Error('aimsim: the wasm kernels cannot be loaded here (no WebAssembly SIMD)');
   backend = next;
 }
 
@@ -40,4 +40,14 @@ export function multiplyBatch(weights: Float64Array, rows: number, cols: number,
   multiplyBatchTs(weights, rows, cols, transposed, x, y, batch);
 }
 
-export { multiply, multiplyBatchTs };
+/**
+ * An arena for an array owner of rows × cols with `f64Arrays` resident arrays, when the wasm
+ * backend is selected and the array is large enough to gain (the same threshold as the batched
+ * product); else null and the owner keeps plain Float64Arrays. Either way the numbers are the same.
+ */
+export function arenaFor(rows: number, cols: number, f64Arrays: number): WasmArena | null {
+  if (kernelBackend() !== 'wasm' || rows * cols < 1024) return null;
+  return WasmArena.create(rows, cols, f64Arrays);
+}
+
+export { ARENA_CHUNK, multiply, multiplyBatchTs, WasmArena, wasmAvailable };

@@ -1,19 +1,37 @@
+import { zigF, zigK, zigW } from '../rng/ziggurat.js';
 import { wasmKernelsBase64 } from './wasm-binary.js';
 
 /** The parts of the WebAssembly API used here (the project's TS lib has no DOM/WebAssembly types). */
+interface WasmMemory {
+  readonly buffer: ArrayBuffer;
+  grow(pages: number): number;
+}
 interface WasmApi {
   Module: new (bytes: Uint8Array) => unknown;
   Instance: new (module: unknown, imports: object) => { exports: unknown };
+  Memory: new (descriptor: { initial: number; maximum?: number }) => WasmMemory;
 }
 
-interface WasmKernels {
-  memory: { readonly buffer: ArrayBuffer; grow(pages: number): number };
+/** The exports of assembly/gemm.ts (pointers are byte offsets into the instance's memory). */
+export interface WasmKernels {
   gemmNN(w: number, rows: number, cols: number, xi: number, y: number, batch: number): void;
   gemmTN(w: number, rows: number, cols: number, x: number, y: number, batch: number): void;
   interleavePairs(x: number, cols: number, batch: number, out: number): void;
+  rankUpdate(w: number, rows: number, cols: number, x: number, d: number, batch: number, lr: number, list: number): void;
+  setZigguratTables(k: number, w: number, f: number): void;
+  pulseLinear(
+    samples: number, rows: number, cols: number,
+    xBits: number, dBits: number, active: number, activeCount: number, xv: number, dv: number,
+    g: number, bmax: number, bmin: number, offUp: number, slopeUp: number, offDown: number, slopeDown: number,
+    sigma: number, multNoise: number, rng: number, hits: number, out: number, eff: number, ref: number,
+  ): void;
 }
 
-let kernels: WasmKernels | null | undefined;
+const PAGE = 65536;
+/** The module keeps no data of its own; the first page is left free all the same. */
+const BASE = PAGE;
+
+let compiled: unknown | null | undefined;
 
 function decodeBase64(text: string): Uint8Array {
   const binary = atob(text);
@@ -22,39 +40,72 @@ function decodeBase64(text: string): Uint8Array {
   return bytes;
 }
 
-/** The instantiated module, or null where WebAssembly (with SIMD) is not available. */
-export function wasmKernels(): WasmKernels | null {
-  if (kernels !== undefined) return kernels;
-  const api = (globalThis as { WebAssembly?: WasmApi }).WebAssembly;
-  if (!api) return (kernels = null);
-  try {
-    const module = new api.Module(decodeBase64(wasmKernelsBase64));
-    const instance = new api.Instance(module, { env: { abort: () => { throw new Error('aimsim internal error: wasm abort'); } } });
-    kernels = instance.exports as unknown as WasmKernels;
-  } catch {
-    kernels = null;
-  }
-  return kernels;
+function wasmApi(): WasmApi | null {
+  return (globalThis as { WebAssembly?: WasmApi }).WebAssembly ?? null;
 }
 
-const BASE = 65536; // leave the first page to the module's own data
+/** The compiled module, or null where WebAssembly (with SIMD) is not available. */
+function compiledModule(): unknown | null {
+  if (compiled !== undefined) return compiled;
+  const api = wasmApi();
+  try {
+    compiled = api ? new api.Module(decodeBase64(wasmKernelsBase64)) : null;
+  } catch {
+    compiled = null;
+  }
+  return compiled;
+}
 
-/** Makes the linear memory at least `bytes` long past BASE. */
-function reserve(k: WasmKernels, bytes: number): Float64Array {
+function instantiate(memory: WasmMemory): WasmKernels {
+  const api = wasmApi()!;
+  const env = {
+    memory,
+    log: Math.log,
+    exp: Math.exp,
+    abort: () => {
+      throw new Error('aimsim internal error: wasm abort');
+    },
+  };
+  return new api.Instance(compiledModule(), { env }).exports as unknown as WasmKernels;
+}
+
+/** Whether the Wasm kernels load here. */
+export function wasmAvailable(): boolean {
+  return compiledModule() !== null;
+}
+
+// ---- the shared instance: operands copied in per call (weights that live outside any arena) ----
+
+let shared: { kernels: WasmKernels; memory: WasmMemory } | null = null;
+
+function sharedInstance(): { kernels: WasmKernels; memory: WasmMemory } {
+  if (!shared) {
+    const memory = new (wasmApi()!).Memory({ initial: 2 });
+    shared = { kernels: instantiate(memory), memory };
+  }
+  return shared;
+}
+
+/** Makes the shared memory at least `bytes` long past BASE. */
+function reserve(bytes: number): Float64Array {
+  const { memory } = sharedInstance();
   const needed = BASE + bytes;
-  const have = k.memory.buffer.byteLength;
-  if (have < needed) k.memory.grow(Math.ceil((needed - have) / 65536));
-  return new Float64Array(k.memory.buffer);
+  const have = memory.buffer.byteLength;
+  if (have < needed) memory.grow(Math.ceil((needed - have) / PAGE));
+  return new Float64Array(memory.buffer);
 }
 
 /**
  * Batched W·x / Wᵀ·x in Wasm SIMD (f64x2), bit-identical to the TS reference `multiplyBatchTs`
- * (each output is accumulated in the same order; see assembly/gemm.ts). W, X and Y are copied
- * into the module's memory per call. Returns false if the module is not available.
+ * (each output is accumulated in the same order; see assembly/gemm.ts). Weights inside a
+ * `WasmArena` are used in place; others are copied into the shared instance per call.
+ * Returns false if the module is not available.
  */
 export function multiplyBatchWasm(weights: Float64Array, rows: number, cols: number, transposed: boolean, x: Float64Array, y: Float64Array, batch: number): boolean {
-  const k = wasmKernels();
-  if (!k) return false;
+  if (!wasmAvailable()) return false;
+  const arena = WasmArena.holding(weights);
+  if (arena) return arena.multiplyBatch(weights, rows, cols, transposed, x, y, batch);
+  const { kernels } = sharedInstance();
   const inSize = transposed ? rows : cols;
   const outSize = transposed ? cols : rows;
   const padded = batch + (batch & 1);
@@ -62,20 +113,148 @@ export function multiplyBatchWasm(weights: Float64Array, rows: number, cols: num
   const xLen = padded * inSize;
   const yLen = padded * outSize;
   // layout (in f64 slots from BASE): W | X | X interleaved | Y
-  const heap = reserve(k, 8 * (wLen + 2 * xLen + yLen));
+  const heap = reserve(8 * (wLen + 2 * xLen + yLen));
   const wAt = BASE / 8;
   const xAt = wAt + wLen;
   const xiAt = xAt + xLen;
   const yAt = xiAt + xLen;
   heap.set(weights.subarray(0, wLen), wAt);
+  runGemm(kernels, heap, wAt * 8, rows, cols, transposed, x, xAt, xiAt, yAt, batch);
+  y.set(heap.subarray(yAt, yAt + batch * outSize));
+  return true;
+}
+
+/** Copies X in (padded to an even batch), runs the kernel; Y is left at yAt. */
+function runGemm(kernels: WasmKernels, heap: Float64Array, wByte: number, rows: number, cols: number, transposed: boolean, x: Float64Array, xAt: number, xiAt: number, yAt: number, batch: number): void {
+  const inSize = transposed ? rows : cols;
+  const padded = batch + (batch & 1);
   heap.set(x.subarray(0, batch * inSize), xAt);
   if (padded !== batch) heap.fill(0, xAt + batch * inSize, xAt + padded * inSize);
   if (transposed) {
-    k.gemmTN(wAt * 8, rows, cols, xAt * 8, yAt * 8, batch);
+    kernels.gemmTN(wByte, rows, cols, xAt * 8, yAt * 8, batch);
   } else {
-    k.interleavePairs(xAt * 8, cols, padded, xiAt * 8);
-    k.gemmNN(wAt * 8, rows, cols, xiAt * 8, yAt * 8, padded);
+    kernels.interleavePairs(xAt * 8, cols, padded, xiAt * 8);
+    kernels.gemmNN(wByte, rows, cols, xiAt * 8, yAt * 8, padded);
   }
-  y.set(new Float64Array(k.memory.buffer, yAt * 8, batch * outSize));
-  return true;
+}
+
+// ---- arenas: a fixed-size memory per tile, its arrays resident, its own instance ----
+
+const arenas = new WeakMap<ArrayBufferLike, WasmArena>();
+
+/** Samples per kernel call on an arena (larger batches are split; each sample is independent). */
+export const ARENA_CHUNK = 16;
+
+/**
+ * A Wasm instance with its own memory of fixed size, in which a tile (or a digital layer) keeps its
+ * large arrays: the kernels then run on them in place, with no copy of W per call. The memory
+ * never grows, so the Float64Array views handed out stay valid for the arena's life. Scratch for
+ * `ARENA_CHUNK` samples of a rows × cols product and update sits at the end.
+ */
+export class WasmArena {
+  readonly kernels: WasmKernels;
+  private readonly buffer: ArrayBuffer;
+  private top = BASE;
+  private readonly rows: number;
+  private readonly cols: number;
+  /** Scratch (byte offsets). */
+  private readonly gemmX: number;
+  private readonly gemmXi: number;
+  private readonly gemmY: number;
+  readonly scratch: {
+    xBits: Uint32Array; dBits: Uint32Array; active: Int32Array; activeCount: Int32Array;
+    xv: Float64Array; dv: Float64Array; rng: Uint32Array; hits: Int32Array; out: Float64Array; list: Int32Array;
+  };
+
+  private constructor(rows: number, cols: number, f64Arrays: number) {
+    const api = wasmApi()!;
+    const n = Math.max(rows, cols);
+    const c = ARENA_CHUNK;
+    const scratchBytes = 8 * (3 * c * n) + 4 * (c * cols + c * rows + c * cols + c) + 8 * (c * cols + c * rows) + 16 * rows + 4 * cols + 16 + 4 * c + 3 * 128 * 8;
+    const bytes = BASE + 8 * f64Arrays * rows * cols + scratchBytes + 16 * 32;
+    const memory = new api.Memory({ initial: Math.ceil(bytes / PAGE) });
+    this.buffer = memory.buffer;
+    this.kernels = instantiate(memory);
+    this.rows = rows;
+    this.cols = cols;
+    this.gemmX = this.take(8 * c * n);
+    this.gemmXi = this.take(8 * c * n);
+    this.gemmY = this.take(8 * c * n);
+    const tables = this.take(3 * 128 * 8);
+    const zig = new Float64Array(this.buffer, tables, 3 * 128);
+    zig.set(zigK, 0);
+    zig.set(zigW, 128);
+    zig.set(zigF, 256);
+    this.kernels.setZigguratTables(tables, tables + 1024, tables + 2048);
+    this.scratch = {
+      xBits: new Uint32Array(this.buffer, this.take(4 * c * cols), c * cols),
+      dBits: new Uint32Array(this.buffer, this.take(4 * c * rows), c * rows),
+      active: new Int32Array(this.buffer, this.take(4 * c * cols), c * cols),
+      activeCount: new Int32Array(this.buffer, this.take(4 * c), c),
+      xv: new Float64Array(this.buffer, this.take(8 * c * cols), c * cols),
+      dv: new Float64Array(this.buffer, this.take(8 * c * rows), c * rows),
+      rng: new Uint32Array(this.buffer, this.take(16 * rows), 4 * rows),
+      hits: new Int32Array(this.buffer, this.take(4 * cols), cols),
+      out: new Float64Array(this.buffer, this.take(16), 2),
+      list: new Int32Array(this.buffer, this.take(4 * c), c),
+    };
+    arenas.set(this.buffer, this);
+  }
+
+  /**
+   * An arena for a rows × cols array owner with room for `f64Arrays` arrays of rows·cols f64, or
+   * null where Wasm is unavailable or the memory cannot be had (callers keep plain arrays then).
+   */
+  static create(rows: number, cols: number, f64Arrays: number): WasmArena | null {
+    if (!wasmAvailable()) return null;
+    try {
+      return new WasmArena(rows, cols, f64Arrays);
+    } catch {
+      return null;
+    }
+  }
+
+  /** The arena whose memory holds `array`, if any. */
+  static holding(array: ArrayBufferView): WasmArena | undefined {
+    return arenas.get(array.buffer);
+  }
+
+  private take(bytes: number): number {
+    const at = this.top;
+    this.top += Math.ceil(bytes / 16) * 16;
+    if (this.top > this.buffer.byteLength) throw new Error('aimsim internal error: wasm arena overflow');
+    return at;
+  }
+
+  /** A zeroed f64 array of length n inside the arena (one of the `f64Arrays` reserved). */
+  f64(n: number): Float64Array {
+    return new Float64Array(this.buffer, this.take(8 * n), n);
+  }
+
+  /** As `multiplyBatchWasm`, with W in this arena (in chunks of ARENA_CHUNK samples). */
+  multiplyBatch(weights: Float64Array, rows: number, cols: number, transposed: boolean, x: Float64Array, y: Float64Array, batch: number): boolean {
+    if (Math.max(rows, cols) > Math.max(this.rows, this.cols)) return false;
+    const inSize = transposed ? rows : cols;
+    const outSize = transposed ? cols : rows;
+    const heap = new Float64Array(this.buffer);
+    for (let start = 0; start < batch; start += ARENA_CHUNK) {
+      const n = Math.min(ARENA_CHUNK, batch - start);
+      runGemm(this.kernels, heap, weights.byteOffset, rows, cols, transposed, x.subarray(start * inSize, (start + n) * inSize), this.gemmX / 8, this.gemmXi / 8, this.gemmY / 8, n);
+      y.set(heap.subarray(this.gemmY / 8, this.gemmY / 8 + n * outSize), start * outSize);
+    }
+    return true;
+  }
+
+  /** W −= lr·Σ_b d_b x_bᵀ on W in this arena (DigitalSgd's step, bit-identical), in chunks. */
+  rankUpdate(weights: Float64Array, rows: number, cols: number, x: Float64Array, d: Float64Array, batch: number, lr: number): void {
+    const heap = new Float64Array(this.buffer);
+    const xAt = this.gemmX / 8;
+    const dAt = this.gemmY / 8;
+    for (let start = 0; start < batch; start += ARENA_CHUNK) {
+      const n = Math.min(ARENA_CHUNK, batch - start);
+      heap.set(x.subarray(start * cols, (start + n) * cols), xAt);
+      heap.set(d.subarray(start * rows, (start + n) * rows), dAt);
+      this.kernels.rankUpdate(weights.byteOffset, rows, cols, this.gemmX, this.gemmY, n, lr, this.scratch.list.byteOffset);
+    }
+  }
 }

@@ -96,7 +96,7 @@ export class Conv2d implements Layer {
     return out;
   }
 
-  backward(dy: Float64Array, batch: number): Float64Array {
+  backward(dy: Float64Array, batch: number, needInputGradient = true): Float64Array {
     const [c] = this.inputShape as [number];
     const [outC, , outW] = this.outputShape as [number, number, number];
     const rows = batch * this.positions;
@@ -107,6 +107,7 @@ export class Conv2d implements Layer {
       }
     }
     this.dyPatches = dyPatches;
+    if (!needInputGradient) return new Float64Array(0);
     const dPatches = this.weights.backward(dyPatches, rows);
     const inSize = this.inputShape.reduce((a, b) => a * b, 1);
     const dx = new Float64Array(batch * inSize);

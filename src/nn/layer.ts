@@ -17,7 +17,12 @@ export interface Layer {
   readonly inputShape: Shape;
   readonly outputShape: Shape;
   forward(x: Float64Array, batch: number): Float64Array;
-  backward(dy: Float64Array, batch: number): Float64Array;
+  /**
+   * With `needInputGradient` false (the first trainable layer, whose input is data) a layer may
+   * skip the product for ∂L/∂x and return an empty array, as torch does for inputs that need no
+   * gradient; it still keeps what `update` needs.
+   */
+  backward(dy: Float64Array, batch: number, needInputGradient?: boolean): Float64Array;
   update(lr: number): void;
   /** The training algorithms (analog or digital) of the layer, for counters and reports. */
   algorithms(): Record<string, TrainingAlgorithm>;

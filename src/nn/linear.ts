@@ -58,8 +58,9 @@ export class Linear implements Layer {
     return y;
   }
 
-  backward(dy: Float64Array, batch: number): Float64Array {
+  backward(dy: Float64Array, batch: number, needInputGradient = true): Float64Array {
     this.dy = dy;
+    if (!needInputGradient) return new Float64Array(0);
     const dx = this.weights.backward(dy, batch);
     if (this.bias_ !== 'analog') return dx;
     const cols = this.inputs + 1;

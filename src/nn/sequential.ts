@@ -25,8 +25,19 @@ export class Sequential implements Layer {
     return this.layers.reduce((h, layer) => layer.forward(h, batch), x);
   }
 
-  backward(dy: Float64Array, batch: number): Float64Array {
-    return this.layers.reduceRight((g, layer) => layer.backward(g, batch), dy);
+  /**
+   * Backward through every layer. With `needInputGradient` false (training on data) the layers
+   * below the first trainable one are skipped and that layer computes no ∂L/∂x (one MVM fewer
+   * per batch, as aihwkit under torch autograd); the result is then an empty array.
+   */
+  backward(dy: Float64Array, batch: number, needInputGradient = true): Float64Array {
+    const first = needInputGradient ? -1 : this.layers.findIndex((layer) => Object.keys(layer.algorithms()).length > 0);
+    let g = dy;
+    for (let i = this.layers.length - 1; i >= 0; i--) {
+      if (i < first) return new Float64Array(0);
+      g = this.layers[i]!.backward(g, batch, i !== first);
+    }
+    return g;
   }
 
   update(lr: number): void {

@@ -94,6 +94,22 @@ export class Rng {
     }
   }
 
+  /** Writes the four state words at `offset` (for a kernel that replays this stream; no allocation). */
+  writeState(target: Uint32Array, offset: number): void {
+    target[offset] = this.s0;
+    target[offset + 1] = this.s1;
+    target[offset + 2] = this.s2;
+    target[offset + 3] = this.s3;
+  }
+
+  /** Takes back the four state words a kernel advanced (the inverse of `writeState`). */
+  readState(source: Uint32Array, offset: number): void {
+    this.s0 = source[offset]! | 0;
+    this.s1 = source[offset + 1]! | 0;
+    this.s2 = source[offset + 2]! | 0;
+    this.s3 = source[offset + 3]! | 0;
+  }
+
   /** Versioned copy of the generator state, for checkpoints. */
   saveState(): Uint32Array {
     return Uint32Array.of(RNG_STATE_VERSION, this.s0, this.s1, this.s2, this.s3);

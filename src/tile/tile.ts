@@ -8,7 +8,8 @@ import { TileCounters, type CounterSnapshot } from './counters.js';
 import { analogMvm, type IoState } from './io.js';
 import { ioSchema, type IoConfig, type IoInput } from './io-config.js';
 import { programByPulses, referenceSchema, type ProgramResult, type ReferenceConfig, type ReferenceInput } from './reference.js';
-import { pulsedUpdate, UpdateScratch, type DeviceArrayState } from './update.js';
+import { pulsedUpdate, UpdateScratch, type DeviceArrayState, type PulseKernel } from './update.js';
+import { arenaFor } from '../kernels/index.js';
 import { updateSchema, type UpdateConfig, type UpdateInput } from './update-config.js';
 import type { z } from 'zod';
 
@@ -81,7 +82,11 @@ export class AnalogTile {
   private processFlags: { decay: boolean; diffusion: boolean } | null = null;
   private referenceConductance: Float64Array | null = null;
   private effective: Float64Array;
+  /** The Wasm pulse kernel's resident parameters (linear-response devices on the wasm backend). */
+  private pulseKernel: PulseKernel | null = null;
   private effectiveDirty = true;
+  /** While the effective weights are dirty: the columns already brought up to date (weightsForInput). */
+  private freshColumns: Uint8Array | null = null;
 
   constructor(options: TileOptions) {
     const { rows, cols } = options;
@@ -114,12 +119,37 @@ export class AnalogTile {
       backward: this.drawOutNoiseScale(this.backwardIo, cols, 'out-noise-backward'),
     };
 
-    this.reference = new Float64Array(this.size);
+    // With the wasm backend the conductances, the effective weights and (for linear-response
+    // devices) copies of the pulse parameters live in the tile's Wasm memory, where the kernels
+    // use them in place (src/kernels/); the numbers are the same either way.
+    const lin = this.device.linear;
+    const pulseKernel = lin !== undefined && this.device.writeNoise === 0;
+    const arena = arenaFor(rows, cols, pulseKernel ? 9 : 2);
+    this.reference = arena && pulseKernel ? arena.f64(this.size) : new Float64Array(this.size);
     const idealReference = this.device.idealReference;
     if (idealReference) for (let k = 0; k < this.size; k++) this.reference[k] = idealReference(k);
-    this.conductance = new Float64Array(this.size);
+    this.conductance = arena ? arena.f64(this.size) : new Float64Array(this.size);
     this.apparent = this.device.writeNoise > 0 ? new Float64Array(this.size) : this.conductance;
-    this.effective = new Float64Array(this.size);
+    this.effective = arena ? arena.f64(this.size) : new Float64Array(this.size);
+    if (arena && lin && pulseKernel) {
+      const copy = (values: Float64Array) => {
+        const resident = arena.f64(this.size);
+        resident.set(values);
+        return resident;
+      };
+      const hidden = this.device.hidden;
+      this.pulseKernel = {
+        arena,
+        effective: this.effective,
+        reference: this.reference,
+        bmax: copy(hidden.bmax),
+        bmin: copy(hidden.bmin),
+        offsetUp: copy(lin.offsetUp),
+        slopeUp: copy(lin.slopeUp),
+        offsetDown: copy(lin.offsetDown),
+        slopeDown: copy(lin.slopeDown),
+      };
+    }
     this.setWeights(new Float64Array(this.size));
   }
 
@@ -139,6 +169,7 @@ export class AnalogTile {
       conductance: this.conductance,
       apparent: this.apparent,
       rowRngs: this.rowRngs,
+      kernel: this.pulseKernel,
     };
   }
 
@@ -151,9 +182,44 @@ export class AnalogTile {
     return this.effective;
   }
 
+  /**
+   * The effective weights for a forward product whose zero inputs read nothing (no input noise):
+   * when few columns carry input (a one-hot transfer read), only those columns are brought up to
+   * date, so a read after every update costs O(rows) instead of O(rows·cols). A stale column only
+   * meets zero inputs, and w·0 adds ±0 to a sum that starts at +0, so the products are the same
+   * bit for bit (test/kernels/fast-paths.test.ts).
+   */
+  private weightsForInput(input: ArrayLike<number>, batch: number, io: IoConfig): Float64Array {
+    if (!this.effectiveDirty || !(io.isPerfect || io.inpNoise === 0)) return this.weights();
+    const { cols, rows } = this;
+    const fresh = (this.freshColumns ??= new Uint8Array(cols));
+    let stale = 0;
+    for (let j = 0; j < cols; j++) {
+      if (fresh[j]) continue;
+      let used = false;
+      for (let b = 0; b < batch && !used; b++) used = input[b * cols + j] !== 0;
+      if (!used) continue;
+      if (++stale > cols >> 3) return this.weights();
+    }
+    for (let j = 0; j < cols; j++) {
+      if (fresh[j]) continue;
+      let used = false;
+      for (let b = 0; b < batch && !used; b++) used = input[b * cols + j] !== 0;
+      if (!used) continue;
+      for (let k = j; k < rows * cols; k += cols) this.effective[k] = this.apparent[k]! - this.reference[k]!;
+      fresh[j] = 1;
+    }
+    return this.effective;
+  }
+
   /** Marks the effective weights stale after a direct change of the conductance arrays. */
   invalidate(): void {
+    this.markDirty();
+  }
+
+  private markDirty(): void {
     this.effectiveDirty = true;
+    this.freshColumns?.fill(0);
   }
 
   /**
@@ -178,7 +244,7 @@ export class AnalogTile {
       const rng = this.streams.writeNoise;
       for (let k = 0; k < this.size; k++) this.apparent[k] = this.conductance[k]! + (redraw ? noise * rng.normal() : 0);
     }
-    this.effectiveDirty = true;
+    this.markDirty();
   }
 
   /** Analog forward MVM: y = W·x for `batch` inputs of length cols (IO pipeline of §4). */
@@ -216,7 +282,7 @@ export class AnalogTile {
       throw new UserError(transposed ? 'backward input' : 'forward input', input.length, `must have batch·${inSize} = ${batch * inSize} entries`);
     }
     analogMvm(
-      { weights: this.weights(), rows: this.rows, cols: this.cols, transposed, input, batch, output: out },
+      { weights: transposed ? this.weights() : this.weightsForInput(input, batch, io), rows: this.rows, cols: this.cols, transposed, input, batch, output: out },
       { io, rng, state, outNoiseScale, allowBoundManagement },
     );
     this.counters.addReads(purpose, batch);
@@ -230,12 +296,12 @@ export class AnalogTile {
   update(x: ArrayLike<number>, d: ArrayLike<number>, batch: number, lr: number, purpose = 'update', config = this.updateConfig): void {
     if (x.length !== batch * this.cols) throw new UserError('update x', x.length, `must have batch·cols = ${batch * this.cols} entries`);
     if (d.length !== batch * this.rows) throw new UserError('update d', d.length, `must have batch·rows = ${batch * this.rows} entries`);
-    pulsedUpdate(
+    const effectiveKept = pulsedUpdate(
       this.state,
       { x, d, batch, lr, config, trainRng: this.streams.trains, counters: this.counters, purpose },
       this.scratch,
     );
-    this.effectiveDirty = true;
+    if (!effectiveKept) this.markDirty();
   }
 
   /**
@@ -262,7 +328,7 @@ export class AnalogTile {
       }
     }
     this.counters.addPulses(purpose, up, down);
-    this.effectiveDirty = true;
+    this.markDirty();
   }
 
   /** The devices of the reference array, once it has been programmed by pulses (else null). */
@@ -293,7 +359,7 @@ export class AnalogTile {
     if (target.length !== this.size) throw new UserError('reference target', target.length, `must have ${this.size} entries`);
     if (programming === 'ideal') {
       for (let k = 0; k < this.size; k++) this.reference[k] = target[k]!;
-      this.effectiveDirty = true;
+      this.markDirty();
       return { up: 0, down: 0, unconverged: 0 };
     }
     if (!this.referenceDevice) {
@@ -303,7 +369,7 @@ export class AnalogTile {
     const result = programByPulses(this.referenceDevice, this.referenceConductance!, target, this.referenceConfig.maxPulses, this.streams.reference);
     this.reference.set(this.referenceConductance!);
     this.counters.addPulses('reference', result.up, result.down);
-    this.effectiveDirty = true;
+    this.markDirty();
     return result;
   }
 
@@ -419,6 +485,6 @@ export class AnalogTile {
     Object.assign(this.ioStates.forward, state.ioStates.forward);
     Object.assign(this.ioStates.backward, state.ioStates.backward);
     Object.assign(this.ioStates.read, state.ioStates.read);
-    this.effectiveDirty = true;
+    this.markDirty();
   }
 }

@@ -4,6 +4,21 @@ import type { DeviceResponse, LinearPulseParams } from '../devices/response.js';
 import type { TileCounters } from './counters.js';
 import { discretizeProbability, fillPulseTrain, popcount32, pulseScaling } from './pulse-scaling.js';
 import type { UpdateConfig } from './update-config.js';
+import { ARENA_CHUNK, kernelBackend, type WasmArena } from '../kernels/index.js';
+
+/** A tile's Wasm arena with resident copies of its linear pulse parameters (src/kernels/). */
+export interface PulseKernel {
+  readonly arena: WasmArena;
+  /** The tile's effective weights and reference (resident), kept as eff = g − ref by the kernel. */
+  readonly effective: Float64Array;
+  readonly reference: Float64Array;
+  readonly bmax: Float64Array;
+  readonly bmin: Float64Array;
+  readonly offsetUp: Float64Array;
+  readonly slopeUp: Float64Array;
+  readonly offsetDown: Float64Array;
+  readonly slopeDown: Float64Array;
+}
 
 /** The device state an update writes: conductances in device order (row-major, rows × cols). */
 export interface DeviceArrayState {
@@ -16,6 +31,8 @@ export interface DeviceArrayState {
   readonly apparent: Float64Array;
   /** One cycle-to-cycle noise stream per row, so rows can be split across threads. */
   readonly rowRngs: readonly Rng[];
+  /** Set when the Wasm pulse kernel can serve this array (conductance resident in its arena). */
+  readonly kernel?: PulseKernel | null;
 }
 
 export interface UpdateRequest {
@@ -146,25 +163,30 @@ function coincidencesOneWord(
 /**
  * The update engine of aihwkit-model.md §3: for each sample in order, BL/A/B management, pulse
  * probabilities, coincidences by the configured pulse type, and every coincidence applied as one
- * pulse. Pulse direction follows SGD, ΔW = −lr·d·xᵀ: up when x_j·d_i < 0.
+ * pulse. Pulse direction follows SGD, ΔW = −lr·d·xᵀ: up when x_j·d_i < 0. Returns true when the
+ * Wasm kernel made every change and kept the effective weights current (no refresh needed).
  */
-export function pulsedUpdate(state: DeviceArrayState, request: UpdateRequest, scratch: UpdateScratch): void {
+export function pulsedUpdate(state: DeviceArrayState, request: UpdateRequest, scratch: UpdateScratch): boolean {
   const { rows, cols, device } = state;
   const { x, d, batch, lr, config, trainRng, counters, purpose } = request;
   counters.addUpdates(purpose, batch);
   if (device.isIdeal || config.pulseType === 'none' || config.pulseType === 'none-with-device') {
     floatingPointUpdate(state, request);
-    return;
+    return false;
   }
   if (config.pulseType === 'expected') {
     expectedUpdate(state, request);
-    return;
+    return false;
   }
   const maxWords = Math.ceil(config.desiredBl / 32) + 1;
   scratch.ensure(rows, cols, maxWords);
   const { p, q, xBits, dBits, active } = scratch;
   let upPulses = 0;
   let downPulses = 0;
+  const wasmBatch =
+    state.kernel && device.linear && config.pulseType === 'stochastic-compressed' && kernelBackend() === 'wasm' ? new WasmPulseBatch(state, state.kernel, device.linear) : null;
+  // Whether every pulse went through the Wasm kernel, which keeps the effective weights current.
+  let effectiveKept = wasmBatch !== null;
 
   for (let b = 0; b < batch; b++) {
     const xOffset = b * cols;
@@ -177,6 +199,14 @@ export function pulsedUpdate(state: DeviceArrayState, request: UpdateRequest, sc
 
     if (config.pulseType === 'stochastic-compressed') {
       const words = Math.ceil(bl / 32);
+      if (wasmBatch && words === 1) {
+        // Queue the sample's trains (same trainRng draws in the same order); the device loop runs
+        // in Wasm per chunk, each row replaying its own stream.
+        wasmBatch.add(p, q, bl, x, xOffset, d, dOffset, trainRng);
+        continue;
+      }
+      wasmBatch?.flush();
+      effectiveKept = false;
       let activeCount = 0;
       for (let j = 0; j < cols; j++) {
         if (fillPulseTrain(p[j]!, bl, xBits, j * words, words, trainRng)) active[activeCount++] = j;
@@ -231,7 +261,73 @@ export function pulsedUpdate(state: DeviceArrayState, request: UpdateRequest, sc
       }
     }
   }
+  if (wasmBatch) {
+    wasmBatch.flush();
+    upPulses += wasmBatch.up;
+    downPulses += wasmBatch.down;
+  }
   counters.addPulses(purpose, upPulses, downPulses);
+  return effectiveKept;
+}
+
+/**
+ * Samples of one-word (BL ≤ 32) stochastic-compressed updates queued for the Wasm kernel
+ * `pulseLinear` (assembly/gemm.ts): the trains are drawn here exactly as in the TS path, the
+ * coincidences and pulses there, per row in sample order with the row's stream, so every pulse,
+ * draw and weight is the same as `coincidencesOneWord` + `pulseLinearElement`
+ * (test/kernels/fast-paths.test.ts).
+ */
+class WasmPulseBatch {
+  up = 0;
+  down = 0;
+  private pending = 0;
+  private readonly state: DeviceArrayState;
+  private readonly kernel: PulseKernel;
+  private readonly lin: LinearPulseParams;
+
+  constructor(state: DeviceArrayState, kernel: PulseKernel, lin: LinearPulseParams) {
+    this.state = state;
+    this.kernel = kernel;
+    this.lin = lin;
+  }
+
+  add(p: Float64Array, q: Float64Array, bl: number, x: ArrayLike<number>, xOffset: number, d: ArrayLike<number>, dOffset: number, trainRng: Rng): void {
+    const { rows, cols } = this.state;
+    const { xBits, dBits, active, activeCount, xv, dv } = this.kernel.arena.scratch;
+    const s = this.pending;
+    const xAt = s * cols;
+    let count = 0;
+    for (let j = 0; j < cols; j++) {
+      if (fillPulseTrain(p[j]!, bl, xBits, xAt + j, 1, trainRng)) active[xAt + count++] = j;
+      xv[xAt + j] = x[xOffset + j]!;
+    }
+    activeCount[s] = count;
+    const dAt = s * rows;
+    for (let i = 0; i < rows; i++) {
+      fillPulseTrain(q[i]!, bl, dBits, dAt + i, 1, trainRng);
+      dv[dAt + i] = d[dOffset + i]!;
+    }
+    if (++this.pending === ARENA_CHUNK) this.flush();
+  }
+
+  flush(): void {
+    if (this.pending === 0) return;
+    const { rows, cols, rowRngs, conductance } = this.state;
+    const k = this.kernel;
+    const sc = k.arena.scratch;
+    for (let i = 0; i < rows; i++) rowRngs[i]!.writeState(sc.rng, 4 * i);
+    k.arena.kernels.pulseLinear(
+      this.pending, rows, cols,
+      sc.xBits.byteOffset, sc.dBits.byteOffset, sc.active.byteOffset, sc.activeCount.byteOffset, sc.xv.byteOffset, sc.dv.byteOffset,
+      conductance.byteOffset, k.bmax.byteOffset, k.bmin.byteOffset, k.offsetUp.byteOffset, k.slopeUp.byteOffset, k.offsetDown.byteOffset, k.slopeDown.byteOffset,
+      this.lin.sigma, this.lin.multNoise ? 1 : 0, sc.rng.byteOffset, sc.hits.byteOffset, sc.out.byteOffset,
+      k.effective.byteOffset, k.reference.byteOffset,
+    );
+    for (let i = 0; i < rows; i++) rowRngs[i]!.readState(sc.rng, 4 * i);
+    this.up += sc.out[0]!;
+    this.down += sc.out[1]!;
+    this.pending = 0;
+  }
 }
 
 function quantizeImplicit(p: number, step: number): number {
