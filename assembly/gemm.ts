@@ -205,14 +205,6 @@ function normalSlow(hz: i32, iz: i32): f64 {
   return 0; // unreachable
 }
 
-@inline function normal(): f64 {
-  const u = nextU32();
-  const iz = <i32>(u & 127);
-  const hz = <i32>u >> 7;
-  if (<f64>abs<i32>(hz) < load<f64>(zk + (<usize>iz << 3))) return <f64>hz * load<f64>(zw + (<usize>iz << 3));
-  return normalSlow(hz, iz);
-}
-
 /**
  * The coincidences and pulses of `samples` one-word (BL ≤ 32) stochastic-compressed updates of a
  * linear-response device array, in the order of src/tile/update.ts: per row, the samples in order;
@@ -222,22 +214,25 @@ function normalSlow(hz: i32, iz: i32): f64 {
  * written to out[0] (up) and out[1] (down) as f64. Each touched element's effective weight
  * eff = g − ref is kept up to date, so the tile need not recompute W after the update.
  * Layout: xBits (samples × cols u32), dBits (samples × rows u32), active (samples × cols i32,
- * counts in activeCount), xv (samples × cols f64), dv (samples × rows f64), `hits` (cols i32).
+ * counts in activeCount), xv (samples × cols f64), dv (samples × rows f64), `hits` (cols i32),
+ * `zbuf` (32·cols f64: the noise terms σ·z of one row-sample's pulses).
  */
 export function pulseLinear(
   samples: i32, rows: i32, cols: i32,
   xBits: usize, dBits: usize, active: usize, activeCount: usize, xv: usize, dv: usize,
   g: usize, bmax: usize, bmin: usize, offUp: usize, slopeUp: usize, offDown: usize, slopeDown: usize,
-  sigma: f64, multNoise: i32, rng: usize, hits: usize, out: usize, eff: usize, ref: usize,
+  sigma: f64, multNoise: i32, rng: usize, hits: usize, out: usize, eff: usize, ref: usize, zbuf: usize,
 ): void {
   let up: i64 = 0;
   let down: i64 = 0;
+  const noisy = sigma > 0;
   for (let i = 0; i < rows; i++) {
     const r = rng + (<usize>i << 4);
-    s0 = load<u32>(r);
-    s1 = load<u32>(r, 4);
-    s2 = load<u32>(r, 8);
-    s3 = load<u32>(r, 12);
+    // The row's stream in locals (the globals only around the ziggurat's rare slow path).
+    let a0 = load<u32>(r);
+    let a1 = load<u32>(r, 4);
+    let a2 = load<u32>(r, 8);
+    let a3 = load<u32>(r, 12);
     const rowBase = <usize>i * <usize>cols;
     for (let s = 0; s < samples; s++) {
       const dWord = load<u32>(dBits + ((<usize>s * rows + i) << 2));
@@ -247,12 +242,46 @@ export function pulseLinear(
       const act = active + ((<usize>s * cols) << 2);
       const na = load<i32>(activeCount + (<usize>s << 2));
       let n = 0;
+      let total = 0;
       for (let a = 0; a < na; a++) {
         const j = load<i32>(act + (<usize>a << 2));
         store<i32>(hits + (<usize>n << 2), j);
         const m = load<u32>(xb + (<usize>j << 2)) & dWord;
         n += <i32>((m | (0 - m)) >> 31);
+        total += <i32>popcnt<u32>(m);
       }
+      if (noisy) {
+        // The normals of all this row-sample's pulses first, in draw order (a tight loop the CPU
+        // pipelines), then the pulses consume them in the same order: the same numbers.
+        for (let q = 0; q < total; q++) {
+          const u = rotl<u32>(a1 * 5, 7) * 9;
+          const t = a1 << 9;
+          a2 ^= a0;
+          a3 ^= a1;
+          a1 ^= a2;
+          a0 ^= a3;
+          a2 ^= t;
+          a3 = rotl<u32>(a3, 11);
+          const iz = <i32>(u & 127);
+          const hz = <i32>u >> 7;
+          let z: f64;
+          if (<f64>abs<i32>(hz) < load<f64>(zk + (<usize>iz << 3))) {
+            z = <f64>hz * load<f64>(zw + (<usize>iz << 3));
+          } else {
+            s0 = a0;
+            s1 = a1;
+            s2 = a2;
+            s3 = a3;
+            z = normalSlow(hz, iz);
+            a0 = s0;
+            a1 = s1;
+            a2 = s2;
+            a3 = s3;
+          }
+          store<f64>(zbuf + (<usize>q << 3), sigma * z);
+        }
+      }
+      let zq: usize = zbuf;
       const xs = xv + ((<usize>s * cols) << 3);
       for (let h = 0; h < n; h++) {
         const j = load<i32>(hits + (<usize>h << 2));
@@ -261,36 +290,90 @@ export function pulseLinear(
         const hi = load<f64>(bmax + k);
         const lo = load<f64>(bmin + k);
         let gk = load<f64>(g + k);
-        if (load<f64>(xs + (<usize>j << 3)) * di < 0) {
-          const offset = load<f64>(offUp + k);
-          const slope = load<f64>(slopeUp + k);
+        const isUp = load<f64>(xs + (<usize>j << 3)) * di < 0;
+        // Branch-free direction (the sign is random per element): g ± v is g + (±1)·v exactly.
+        const offset = select<f64>(load<f64>(offUp + k), load<f64>(offDown + k), isUp);
+        const slope = select<f64>(load<f64>(slopeUp + k), load<f64>(slopeDown + k), isUp);
+        const sign = select<f64>(1.0, -1.0, isUp);
+        if (multNoise) {
           for (let p = 0; p < count; p++) {
-            const noise = sigma > 0 ? sigma * normal() : 0.0;
-            gk = multNoise ? gk + (offset + slope * gk) * (1.0 + noise) : gk + slope * gk + offset * (1.0 + noise);
-            if (gk > hi) gk = hi;
-            else if (gk < lo) gk = lo;
+            let noise: f64 = 0;
+            if (noisy) {
+              noise = load<f64>(zq);
+              zq += 8;
+            }
+            gk = gk + sign * ((offset + slope * gk) * (1.0 + noise));
+            gk = select<f64>(hi, gk, gk > hi);
+            gk = select<f64>(lo, gk, gk < lo);
           }
-          up += count;
         } else {
-          const offset = load<f64>(offDown + k);
-          const slope = load<f64>(slopeDown + k);
           for (let p = 0; p < count; p++) {
-            const noise = sigma > 0 ? sigma * normal() : 0.0;
-            gk = multNoise ? gk - (offset + slope * gk) * (1.0 + noise) : gk - slope * gk - offset * (1.0 + noise);
-            if (gk > hi) gk = hi;
-            else if (gk < lo) gk = lo;
+            let noise: f64 = 0;
+            if (noisy) {
+              noise = load<f64>(zq);
+              zq += 8;
+            }
+            gk = gk + sign * (slope * gk) + sign * (offset * (1.0 + noise));
+            gk = select<f64>(hi, gk, gk > hi);
+            gk = select<f64>(lo, gk, gk < lo);
           }
-          down += count;
         }
+        up += select<i64>(count, 0, isUp);
+        down += select<i64>(0, count, isUp);
         store<f64>(g + k, gk);
         store<f64>(eff + k, gk - load<f64>(ref + k));
       }
     }
-    store<u32>(r, s0);
-    store<u32>(r, s1, 4);
-    store<u32>(r, s2, 8);
-    store<u32>(r, s3, 12);
+    store<u32>(r, a0);
+    store<u32>(r, a1, 4);
+    store<u32>(r, a2, 8);
+    store<u32>(r, a3, 12);
   }
   store<f64>(out, <f64>up);
   store<f64>(out, <f64>down, 8);
+}
+
+/**
+ * Stochastic pulse trains of one word (BL ≤ 32), as src/tile/pulse-scaling.ts `fillPulseTrain`
+ * for n probabilities in order: slot k fires iff p > U_k (U = u32·2⁻³²); p ≥ 1 fires in every
+ * slot and p ≤ 0 in none, neither drawing. The stream's state (4 u32 at `rng`) is read and
+ * written back. With `active` ≠ 0 the indices of the trains that fire are listed there. Returns
+ * how many trains fire.
+ */
+export function pulseTrains(probs: usize, n: i32, bl: i32, bits: usize, active: usize, rng: usize): i32 {
+  let a0 = load<u32>(rng);
+  let a1 = load<u32>(rng, 4);
+  let a2 = load<u32>(rng, 8);
+  let a3 = load<u32>(rng, 12);
+  const full: u32 = bl >= 32 ? 0xffffffff : (<u32>1 << <u32>bl) - 1;
+  let fired = 0;
+  for (let j = 0; j < n; j++) {
+    const p = load<f64>(probs + (<usize>j << 3));
+    let word: u32 = 0;
+    if (p > 0) {
+      if (p >= 1) {
+        word = full;
+      } else {
+        for (let k = 0; k < bl; k++) {
+          const u = rotl<u32>(a1 * 5, 7) * 9;
+          const t = a1 << 9;
+          a2 ^= a0;
+          a3 ^= a1;
+          a1 ^= a2;
+          a0 ^= a3;
+          a2 ^= t;
+          a3 = rotl<u32>(a3, 11);
+          word |= select<u32>(<u32>1 << <u32>k, 0, p > <f64>u * U32_TO_UNIT);
+        }
+      }
+    }
+    store<u32>(bits + (<usize>j << 2), word);
+    if (active) store<i32>(active + (<usize>fired << 2), j);
+    fired += <i32>(word != 0);
+  }
+  store<u32>(rng, a0);
+  store<u32>(rng, a1, 4);
+  store<u32>(rng, a2, 8);
+  store<u32>(rng, a3, 12);
+  return fired;
 }

@@ -19,11 +19,12 @@ export interface WasmKernels {
   interleavePairs(x: number, cols: number, batch: number, out: number): void;
   rankUpdate(w: number, rows: number, cols: number, x: number, d: number, batch: number, lr: number, list: number): void;
   setZigguratTables(k: number, w: number, f: number): void;
+  pulseTrains(probs: number, n: number, bl: number, bits: number, active: number, rng: number): number;
   pulseLinear(
     samples: number, rows: number, cols: number,
     xBits: number, dBits: number, active: number, activeCount: number, xv: number, dv: number,
     g: number, bmax: number, bmin: number, offUp: number, slopeUp: number, offDown: number, slopeDown: number,
-    sigma: number, multNoise: number, rng: number, hits: number, out: number, eff: number, ref: number,
+    sigma: number, multNoise: number, rng: number, hits: number, out: number, eff: number, ref: number, zbuf: number,
   ): void;
 }
 
@@ -163,14 +164,14 @@ export class WasmArena {
   private readonly gemmY: number;
   readonly scratch: {
     xBits: Uint32Array; dBits: Uint32Array; active: Int32Array; activeCount: Int32Array;
-    xv: Float64Array; dv: Float64Array; rng: Uint32Array; hits: Int32Array; out: Float64Array; list: Int32Array;
+    xv: Float64Array; dv: Float64Array; rng: Uint32Array; hits: Int32Array; out: Float64Array; list: Int32Array; zbuf: Float64Array; probs: Float64Array; trainRng: Uint32Array;
   };
 
   private constructor(rows: number, cols: number, f64Arrays: number) {
     const api = wasmApi()!;
     const n = Math.max(rows, cols);
     const c = ARENA_CHUNK;
-    const scratchBytes = 8 * (3 * c * n) + 4 * (c * cols + c * rows + c * cols + c) + 8 * (c * cols + c * rows) + 16 * rows + 4 * cols + 16 + 4 * c + 3 * 128 * 8;
+    const scratchBytes = 8 * (3 * c * n) + 4 * (c * cols + c * rows + c * cols + c) + 8 * (c * cols + c * rows) + 16 * rows + 4 * cols + 16 + 4 * c + 3 * 128 * 8 + 8 * 32 * cols + 8 * n + 16;
     const bytes = BASE + 8 * f64Arrays * rows * cols + scratchBytes + 16 * 32;
     const memory = new api.Memory({ initial: Math.ceil(bytes / PAGE) });
     this.buffer = memory.buffer;
@@ -197,6 +198,9 @@ export class WasmArena {
       hits: new Int32Array(this.buffer, this.take(4 * cols), cols),
       out: new Float64Array(this.buffer, this.take(16), 2),
       list: new Int32Array(this.buffer, this.take(4 * c), c),
+      zbuf: new Float64Array(this.buffer, this.take(8 * 32 * cols), 32 * cols),
+      probs: new Float64Array(this.buffer, this.take(8 * n), n),
+      trainRng: new Uint32Array(this.buffer, this.take(16), 4),
     };
     arenas.set(this.buffer, this);
   }

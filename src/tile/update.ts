@@ -293,20 +293,20 @@ class WasmPulseBatch {
 
   add(p: Float64Array, q: Float64Array, bl: number, x: ArrayLike<number>, xOffset: number, d: ArrayLike<number>, dOffset: number, trainRng: Rng): void {
     const { rows, cols } = this.state;
-    const { xBits, dBits, active, activeCount, xv, dv } = this.kernel.arena.scratch;
+    const { arena } = this.kernel;
+    const { xBits, dBits, active, activeCount, xv, dv, probs, trainRng: rngWords } = arena.scratch;
     const s = this.pending;
     const xAt = s * cols;
-    let count = 0;
-    for (let j = 0; j < cols; j++) {
-      if (fillPulseTrain(p[j]!, bl, xBits, xAt + j, 1, trainRng)) active[xAt + count++] = j;
-      xv[xAt + j] = x[xOffset + j]!;
-    }
-    activeCount[s] = count;
     const dAt = s * rows;
-    for (let i = 0; i < rows; i++) {
-      fillPulseTrain(q[i]!, bl, dBits, dAt + i, 1, trainRng);
-      dv[dAt + i] = d[dOffset + i]!;
-    }
+    // The trains, drawn in Wasm from trainRng in the TS order (x side, then d side).
+    trainRng.writeState(rngWords, 0);
+    probs.set(p.subarray(0, cols));
+    activeCount[s] = arena.kernels.pulseTrains(probs.byteOffset, cols, bl, xBits.byteOffset + 4 * xAt, active.byteOffset + 4 * xAt, rngWords.byteOffset);
+    probs.set(q.subarray(0, rows));
+    arena.kernels.pulseTrains(probs.byteOffset, rows, bl, dBits.byteOffset + 4 * dAt, 0, rngWords.byteOffset);
+    trainRng.readState(rngWords, 0);
+    for (let j = 0; j < cols; j++) xv[xAt + j] = x[xOffset + j]!;
+    for (let i = 0; i < rows; i++) dv[dAt + i] = d[dOffset + i]!;
     if (++this.pending === ARENA_CHUNK) this.flush();
   }
 
@@ -321,7 +321,7 @@ class WasmPulseBatch {
       sc.xBits.byteOffset, sc.dBits.byteOffset, sc.active.byteOffset, sc.activeCount.byteOffset, sc.xv.byteOffset, sc.dv.byteOffset,
       conductance.byteOffset, k.bmax.byteOffset, k.bmin.byteOffset, k.offsetUp.byteOffset, k.slopeUp.byteOffset, k.offsetDown.byteOffset, k.slopeDown.byteOffset,
       this.lin.sigma, this.lin.multNoise ? 1 : 0, sc.rng.byteOffset, sc.hits.byteOffset, sc.out.byteOffset,
-      k.effective.byteOffset, k.reference.byteOffset,
+      k.effective.byteOffset, k.reference.byteOffset, sc.zbuf.byteOffset,
     );
     for (let i = 0; i < rows; i++) rowRngs[i]!.readState(sc.rng, 4 * i);
     this.up += sc.out[0]!;
