@@ -8,43 +8,92 @@
  * Two rows × two pairs per pass over W. `batch` must be even (the caller pads).
  */
 export function gemmNN(w: usize, rows: i32, cols: i32, xi: usize, y: usize, batch: i32): void {
+  gemmNNRows(w, 0, rows, rows, cols, xi, y, batch);
+}
+
+/** gemmNN for output rows [rowStart, rowEnd) only (`rows` is the full count, the stride of Y). */
+export function gemmNNRows(w: usize, rowStart: i32, rowEnd: i32, rows: i32, cols: i32, xi: usize, y: usize, batch: i32): void {
   const pairs = batch >> 1;
-  for (let p = 0; p < pairs; p += 2) {
-    const twoPairs = p + 1 < pairs;
-    const xa = xi + <usize>(p * cols) * 16;
-    const xb = twoPairs ? xa + <usize>cols * 16 : xa;
-    for (let i = 0; i < rows; i += 2) {
-      const twoRows = i + 1 < rows;
-      const r0 = w + <usize>(i * cols) * 8;
-      const r1 = twoRows ? r0 + <usize>cols * 8 : r0;
-      let s00 = f64x2.splat(0), s01 = f64x2.splat(0), s10 = f64x2.splat(0), s11 = f64x2.splat(0);
+  for (let i = rowStart; i < rowEnd; i += 2) {
+    const twoRows = i + 1 < rowEnd;
+    const r0 = w + <usize>(i * cols) * 8;
+    const r1 = twoRows ? r0 + <usize>cols * 8 : r0;
+    let p = 0;
+    // Four pairs (eight samples) per pass over the two rows, then two, then one.
+    for (; p + 4 <= pairs; p += 4) {
+      const xa = xi + <usize>(p * cols) * 16;
+      const xb = xa + <usize>cols * 16;
+      const xc = xb + <usize>cols * 16;
+      const xd = xc + <usize>cols * 16;
+      let a0 = f64x2.splat(0), b0 = f64x2.splat(0), c0 = f64x2.splat(0), d0 = f64x2.splat(0);
+      let a1 = f64x2.splat(0), b1 = f64x2.splat(0), c1 = f64x2.splat(0), d1 = f64x2.splat(0);
+      for (let j = 0; j < cols; j++) {
+        const w0 = v128.load64_splat(r0 + <usize>j * 8);
+        const w1 = v128.load64_splat(r1 + <usize>j * 8);
+        const o = <usize>j * 16;
+        const va = v128.load(xa + o);
+        const vb = v128.load(xb + o);
+        const vc = v128.load(xc + o);
+        const vd = v128.load(xd + o);
+        a0 = f64x2.add(a0, f64x2.mul(w0, va));
+        b0 = f64x2.add(b0, f64x2.mul(w0, vb));
+        c0 = f64x2.add(c0, f64x2.mul(w0, vc));
+        d0 = f64x2.add(d0, f64x2.mul(w0, vd));
+        a1 = f64x2.add(a1, f64x2.mul(w1, va));
+        b1 = f64x2.add(b1, f64x2.mul(w1, vb));
+        c1 = f64x2.add(c1, f64x2.mul(w1, vc));
+        d1 = f64x2.add(d1, f64x2.mul(w1, vd));
+      }
+      storePair(y, rows, p * 2, i, a0);
+      storePair(y, rows, p * 2 + 2, i, b0);
+      storePair(y, rows, p * 2 + 4, i, c0);
+      storePair(y, rows, p * 2 + 6, i, d0);
+      if (twoRows) {
+        storePair(y, rows, p * 2, i + 1, a1);
+        storePair(y, rows, p * 2 + 2, i + 1, b1);
+        storePair(y, rows, p * 2 + 4, i + 1, c1);
+        storePair(y, rows, p * 2 + 6, i + 1, d1);
+      }
+    }
+    for (; p + 2 <= pairs; p += 2) {
+      const xa = xi + <usize>(p * cols) * 16;
+      const xb = xa + <usize>cols * 16;
+      let a0 = f64x2.splat(0), b0 = f64x2.splat(0), a1 = f64x2.splat(0), b1 = f64x2.splat(0);
       for (let j = 0; j < cols; j++) {
         const w0 = v128.load64_splat(r0 + <usize>j * 8);
         const w1 = v128.load64_splat(r1 + <usize>j * 8);
         const va = v128.load(xa + <usize>j * 16);
         const vb = v128.load(xb + <usize>j * 16);
-        s00 = f64x2.add(s00, f64x2.mul(w0, va));
-        s01 = f64x2.add(s01, f64x2.mul(w0, vb));
-        s10 = f64x2.add(s10, f64x2.mul(w1, va));
-        s11 = f64x2.add(s11, f64x2.mul(w1, vb));
+        a0 = f64x2.add(a0, f64x2.mul(w0, va));
+        b0 = f64x2.add(b0, f64x2.mul(w0, vb));
+        a1 = f64x2.add(a1, f64x2.mul(w1, va));
+        b1 = f64x2.add(b1, f64x2.mul(w1, vb));
       }
-      const b = p * 2;
-      store<f64>(y + <usize>(b * rows + i) * 8, f64x2.extract_lane(s00, 0));
-      store<f64>(y + <usize>((b + 1) * rows + i) * 8, f64x2.extract_lane(s00, 1));
+      storePair(y, rows, p * 2, i, a0);
+      storePair(y, rows, p * 2 + 2, i, b0);
       if (twoRows) {
-        store<f64>(y + <usize>(b * rows + i + 1) * 8, f64x2.extract_lane(s10, 0));
-        store<f64>(y + <usize>((b + 1) * rows + i + 1) * 8, f64x2.extract_lane(s10, 1));
-      }
-      if (twoPairs) {
-        store<f64>(y + <usize>((b + 2) * rows + i) * 8, f64x2.extract_lane(s01, 0));
-        store<f64>(y + <usize>((b + 3) * rows + i) * 8, f64x2.extract_lane(s01, 1));
-        if (twoRows) {
-          store<f64>(y + <usize>((b + 2) * rows + i + 1) * 8, f64x2.extract_lane(s11, 0));
-          store<f64>(y + <usize>((b + 3) * rows + i + 1) * 8, f64x2.extract_lane(s11, 1));
-        }
+        storePair(y, rows, p * 2, i + 1, a1);
+        storePair(y, rows, p * 2 + 2, i + 1, b1);
       }
     }
+    for (; p < pairs; p++) {
+      const xa = xi + <usize>(p * cols) * 16;
+      let a0 = f64x2.splat(0), a1 = f64x2.splat(0);
+      for (let j = 0; j < cols; j++) {
+        const va = v128.load(xa + <usize>j * 16);
+        a0 = f64x2.add(a0, f64x2.mul(v128.load64_splat(r0 + <usize>j * 8), va));
+        a1 = f64x2.add(a1, f64x2.mul(v128.load64_splat(r1 + <usize>j * 8), va));
+      }
+      storePair(y, rows, p * 2, i, a0);
+      if (twoRows) storePair(y, rows, p * 2, i + 1, a1);
+    }
   }
+}
+
+/** Y[b, i] and Y[b + 1, i] from the two lanes of `v`. */
+@inline function storePair(y: usize, rows: i32, b: i32, i: i32, v: v128): void {
+  store<f64>(y + <usize>(b * rows + i) * 8, f64x2.extract_lane(v, 0));
+  store<f64>(y + <usize>((b + 1) * rows + i) * 8, f64x2.extract_lane(v, 1));
 }
 
 /** Interleaves X (batch × cols, batch even) into pairs: out[(p·cols + j)·2 + l] = X[2p + l, j]. */
@@ -58,23 +107,64 @@ export function interleavePairs(x: usize, cols: i32, batch: i32, out: usize): vo
 
 /** Y[b, j] = Σ_i W[i, j]·X[b, i]: lanes over j, rows accumulated in order and zero inputs skipped, as in `multiply` (bit-identical). */
 export function gemmTN(w: usize, rows: i32, cols: i32, x: usize, y: usize, batch: i32): void {
-  const even = cols & ~1;
-  for (let b = 0; b < batch; b++) {
-    const yb = y + <usize>(b * cols) * 8;
-    memory.fill(yb, 0, <usize>cols * 8);
-    const xb = x + <usize>(b * rows) * 8;
+  gemmTNCols(w, rows, cols, 0, cols, x, y, batch);
+}
+
+/**
+ * gemmTN for output columns [colStart, colEnd) only. Four samples share each pass over a row of
+ * W (read once from memory, not once per sample); each output still sums over i in order.
+ */
+export function gemmTNCols(w: usize, rows: i32, cols: i32, colStart: i32, colEnd: i32, x: usize, y: usize, batch: i32): void {
+  const width = colEnd - colStart;
+  const even = colStart + (width & ~1);
+  for (let b0 = 0; b0 < batch; b0 += 4) {
+    const nb = min(4, batch - b0);
+    for (let k = 0; k < nb; k++) memory.fill(y + <usize>((b0 + k) * cols + colStart) * 8, 0, <usize>width * 8);
+    const y0 = y + <usize>(b0 * cols) * 8;
+    const y1 = y0 + <usize>cols * 8;
+    const y2 = y1 + <usize>cols * 8;
+    const y3 = y2 + <usize>cols * 8;
     for (let i = 0; i < rows; i++) {
-      const a = load<f64>(xb + <usize>i * 8);
-      if (a == 0) continue;
-      const av = f64x2.splat(a);
       const r = w + <usize>(i * cols) * 8;
-      for (let j = 0; j < even; j += 2) {
-        const o = <usize>j * 8;
-        v128.store(yb + o, f64x2.add(v128.load(yb + o), f64x2.mul(v128.load(r + o), av)));
+      const a0 = load<f64>(x + <usize>(b0 * rows + i) * 8);
+      if (nb == 4) {
+        const a1 = load<f64>(x + <usize>((b0 + 1) * rows + i) * 8);
+        const a2 = load<f64>(x + <usize>((b0 + 2) * rows + i) * 8);
+        const a3 = load<f64>(x + <usize>((b0 + 3) * rows + i) * 8);
+        if (a0 != 0 && a1 != 0 && a2 != 0 && a3 != 0) {
+          const v0 = f64x2.splat(a0), v1 = f64x2.splat(a1), v2 = f64x2.splat(a2), v3 = f64x2.splat(a3);
+          for (let j = colStart; j < even; j += 2) {
+            const o = <usize>j * 8;
+            const wv = v128.load(r + o);
+            v128.store(y0 + o, f64x2.add(v128.load(y0 + o), f64x2.mul(wv, v0)));
+            v128.store(y1 + o, f64x2.add(v128.load(y1 + o), f64x2.mul(wv, v1)));
+            v128.store(y2 + o, f64x2.add(v128.load(y2 + o), f64x2.mul(wv, v2)));
+            v128.store(y3 + o, f64x2.add(v128.load(y3 + o), f64x2.mul(wv, v3)));
+          }
+          if (even < colEnd) {
+            const o = <usize>even * 8;
+            const wj = load<f64>(r + o);
+            store<f64>(y0 + o, load<f64>(y0 + o) + wj * a0);
+            store<f64>(y1 + o, load<f64>(y1 + o) + wj * a1);
+            store<f64>(y2 + o, load<f64>(y2 + o) + wj * a2);
+            store<f64>(y3 + o, load<f64>(y3 + o) + wj * a3);
+          }
+          continue;
+        }
       }
-      if (even < cols) {
-        const o = <usize>even * 8;
-        store<f64>(yb + o, load<f64>(yb + o) + load<f64>(r + o) * a);
+      for (let k = 0; k < nb; k++) {
+        const a = k == 0 ? a0 : load<f64>(x + <usize>((b0 + k) * rows + i) * 8);
+        if (a == 0) continue;
+        const yb = y0 + <usize>(k * cols) * 8;
+        const av = f64x2.splat(a);
+        for (let j = colStart; j < even; j += 2) {
+          const o = <usize>j * 8;
+          v128.store(yb + o, f64x2.add(v128.load(yb + o), f64x2.mul(v128.load(r + o), av)));
+        }
+        if (even < colEnd) {
+          const o = <usize>even * 8;
+          store<f64>(yb + o, load<f64>(yb + o) + load<f64>(r + o) * a);
+        }
       }
     }
   }
@@ -215,18 +305,21 @@ function normalSlow(hz: i32, iz: i32): f64 {
  * eff = g − ref is kept up to date, so the tile need not recompute W after the update.
  * Layout: xBits (samples × cols u32), dBits (samples × rows u32), active (samples × cols i32,
  * counts in activeCount), xv (samples × cols f64), dv (samples × rows f64), `hits` (cols i32),
- * `zbuf` (32·cols f64: the noise terms σ·z of one row-sample's pulses).
+ * `zbuf` (32·cols f64: the noise terms σ·z of one row-sample's pulses). Only rows
+ * [rowStart, rowEnd) are processed, so threads can split the rows (each with its own hits, zbuf
+ * and out) and the result does not depend on the split.
  */
 export function pulseLinear(
   samples: i32, rows: i32, cols: i32,
   xBits: usize, dBits: usize, active: usize, activeCount: usize, xv: usize, dv: usize,
   g: usize, bmax: usize, bmin: usize, offUp: usize, slopeUp: usize, offDown: usize, slopeDown: usize,
   sigma: f64, multNoise: i32, rng: usize, hits: usize, out: usize, eff: usize, ref: usize, zbuf: usize,
+  rowStart: i32, rowEnd: i32,
 ): void {
   let up: i64 = 0;
   let down: i64 = 0;
   const noisy = sigma > 0;
-  for (let i = 0; i < rows; i++) {
+  for (let i = rowStart; i < rowEnd; i++) {
     const r = rng + (<usize>i << 4);
     // The row's stream in locals (the globals only around the ziggurat's rare slow path).
     let a0 = load<u32>(r);

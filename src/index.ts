@@ -20,3 +20,4 @@ export { loadEmbeddedFashionMnist, FASHION_MNIST_CLASSES } from './data/embedded
 export { LeastSquaresTask, leastSquaresSchema } from './data/least-squares.js';
 export { runLeastSquares, leastSquaresRunSchema } from './experiment/least-squares.js';
 export { runStudy, studyTable, studySchema } from './experiment/study.js';
+export { kernelBackend, kernelBackends, setKernelBackend, kernelThreads, setKernelThreads, type KernelBackend, type KernelThreads } from './kernels/index.js';

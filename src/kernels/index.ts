@@ -51,3 +51,5 @@ export function arenaFor(rows: number, cols: number, f64Arrays: number): WasmAre
 }
 
 export { ARENA_CHUNK, multiply, multiplyBatchTs, WasmArena, wasmAvailable };
+export { kernelNames, kernelThreads, setKernelThreads, splitRange, type KernelName, type KernelThreads } from './threads.js';
+export { wasmKernelsSharedBase64 } from './wasm-binary.js';

@@ -1,5 +1,6 @@
 import { zigF, zigK, zigW } from '../rng/ziggurat.js';
-import { wasmKernelsBase64 } from './wasm-binary.js';
+import { kernelThreads, splitRange, type KernelThreads } from './threads.js';
+import { wasmKernelsBase64, wasmKernelsSharedBase64 } from './wasm-binary.js';
 
 /** The parts of the WebAssembly API used here (the project's TS lib has no DOM/WebAssembly types). */
 interface WasmMemory {
@@ -9,7 +10,7 @@ interface WasmMemory {
 interface WasmApi {
   Module: new (bytes: Uint8Array) => unknown;
   Instance: new (module: unknown, imports: object) => { exports: unknown };
-  Memory: new (descriptor: { initial: number; maximum?: number }) => WasmMemory;
+  Memory: new (descriptor: { initial: number; maximum?: number; shared?: boolean }) => WasmMemory;
 }
 
 /** The exports of assembly/gemm.ts (pointers are byte offsets into the instance's memory). */
@@ -25,6 +26,7 @@ export interface WasmKernels {
     xBits: number, dBits: number, active: number, activeCount: number, xv: number, dv: number,
     g: number, bmax: number, bmin: number, offUp: number, slopeUp: number, offDown: number, slopeDown: number,
     sigma: number, multNoise: number, rng: number, hits: number, out: number, eff: number, ref: number, zbuf: number,
+    rowStart: number, rowEnd: number,
   ): void;
 }
 
@@ -32,7 +34,7 @@ const PAGE = 65536;
 /** The module keeps no data of its own; the first page is left free all the same. */
 const BASE = PAGE;
 
-let compiled: unknown | null | undefined;
+const compiled: { plain?: unknown | null; shared?: unknown | null } = {};
 
 function decodeBase64(text: string): Uint8Array {
   const binary = atob(text);
@@ -45,19 +47,20 @@ function wasmApi(): WasmApi | null {
   return (globalThis as { WebAssembly?: WasmApi }).WebAssembly ?? null;
 }
 
-/** The compiled module, or null where WebAssembly (with SIMD) is not available. */
-function compiledModule(): unknown | null {
-  if (compiled !== undefined) return compiled;
+/** The compiled module (private or shared memory), or null where WebAssembly with SIMD is not available. */
+function compiledModule(shared = false): unknown | null {
+  const key = shared ? 'shared' : 'plain';
+  if (compiled[key] !== undefined) return compiled[key];
   const api = wasmApi();
   try {
-    compiled = api ? new api.Module(decodeBase64(wasmKernelsBase64)) : null;
+    compiled[key] = api ? new api.Module(decodeBase64(shared ? wasmKernelsSharedBase64 : wasmKernelsBase64)) : null;
   } catch {
-    compiled = null;
+    compiled[key] = null;
   }
-  return compiled;
+  return compiled[key];
 }
 
-function instantiate(memory: WasmMemory): WasmKernels {
+function instantiate(memory: WasmMemory, shared = false): WasmKernels {
   const api = wasmApi()!;
   const env = {
     memory,
@@ -67,7 +70,7 @@ function instantiate(memory: WasmMemory): WasmKernels {
       throw new Error('aimsim internal error: wasm abort');
     },
   };
-  return new api.Instance(compiledModule(), { env }).exports as unknown as WasmKernels;
+  return new api.Instance(compiledModule(shared), { env }).exports as unknown as WasmKernels;
 }
 
 /** Whether the Wasm kernels load here. */
@@ -142,6 +145,9 @@ function runGemm(kernels: WasmKernels, heap: Float64Array, wByte: number, rows: 
 // ---- arenas: a fixed-size memory per tile, its arrays resident, its own instance ----
 
 const arenas = new WeakMap<ArrayBufferLike, WasmArena>();
+let nextArenaId = 1;
+/** Workers hold an instance per arena; it is dropped there once the arena is collected here. */
+const releaseOnCollect = new FinalizationRegistry<{ threads: KernelThreads; id: number }>(({ threads, id }) => threads.unregister(id));
 
 /** Samples per kernel call on an arena (larger batches are split; each sample is independent). */
 export const ARENA_CHUNK = 16;
@@ -164,20 +170,29 @@ export class WasmArena {
   private readonly gemmY: number;
   readonly scratch: {
     xBits: Uint32Array; dBits: Uint32Array; active: Int32Array; activeCount: Int32Array;
-    xv: Float64Array; dv: Float64Array; rng: Uint32Array; hits: Int32Array; out: Float64Array; list: Int32Array; zbuf: Float64Array; probs: Float64Array; trainRng: Uint32Array;
+    xv: Float64Array; dv: Float64Array; rng: Uint32Array; list: Int32Array; probs: Float64Array; trainRng: Uint32Array;
   };
+  /** Per-thread scratch of the pulse kernel (index 0: the calling thread). */
+  readonly threadScratch: { hits: Int32Array; zbuf: Float64Array; out: Float64Array }[];
+  /** The pool this arena's memory is registered with (shared memory), or null. */
+  readonly threads: KernelThreads | null;
+  readonly id: number;
 
-  private constructor(rows: number, cols: number, f64Arrays: number) {
+  private constructor(rows: number, cols: number, f64Arrays: number, threads: KernelThreads | null) {
     const api = wasmApi()!;
     const n = Math.max(rows, cols);
     const c = ARENA_CHUNK;
-    const scratchBytes = 8 * (3 * c * n) + 4 * (c * cols + c * rows + c * cols + c) + 8 * (c * cols + c * rows) + 16 * rows + 4 * cols + 16 + 4 * c + 3 * 128 * 8 + 8 * 32 * cols + 8 * n + 16;
+    const t = threads ? threads.size : 1;
+    const perThread = 4 * cols + 8 * 32 * cols + 16 + 48;
+    const scratchBytes = 8 * (3 * c * n) + 4 * (c * cols + c * rows + c * cols + c) + 8 * (c * cols + c * rows) + 16 * rows + 4 * c + 3 * 128 * 8 + 8 * n + 16 + t * perThread;
     const bytes = BASE + 8 * f64Arrays * rows * cols + scratchBytes + 16 * 32;
-    const memory = new api.Memory({ initial: Math.ceil(bytes / PAGE) });
+    const pages = Math.ceil(bytes / PAGE);
+    const memory = threads ? new api.Memory({ initial: pages, maximum: pages, shared: true }) : new api.Memory({ initial: pages });
     this.buffer = memory.buffer;
-    this.kernels = instantiate(memory);
+    this.kernels = instantiate(memory, threads !== null);
     this.rows = rows;
     this.cols = cols;
+    this.id = nextArenaId++;
     this.gemmX = this.take(8 * c * n);
     this.gemmXi = this.take(8 * c * n);
     this.gemmY = this.take(8 * c * n);
@@ -195,14 +210,21 @@ export class WasmArena {
       xv: new Float64Array(this.buffer, this.take(8 * c * cols), c * cols),
       dv: new Float64Array(this.buffer, this.take(8 * c * rows), c * rows),
       rng: new Uint32Array(this.buffer, this.take(16 * rows), 4 * rows),
-      hits: new Int32Array(this.buffer, this.take(4 * cols), cols),
-      out: new Float64Array(this.buffer, this.take(16), 2),
       list: new Int32Array(this.buffer, this.take(4 * c), c),
-      zbuf: new Float64Array(this.buffer, this.take(8 * 32 * cols), 32 * cols),
       probs: new Float64Array(this.buffer, this.take(8 * n), n),
       trainRng: new Uint32Array(this.buffer, this.take(16), 4),
     };
+    this.threadScratch = Array.from({ length: t }, () => ({
+      hits: new Int32Array(this.buffer, this.take(4 * cols), cols),
+      zbuf: new Float64Array(this.buffer, this.take(8 * 32 * cols), 32 * cols),
+      out: new Float64Array(this.buffer, this.take(16), 2),
+    }));
     arenas.set(this.buffer, this);
+    this.threads = threads;
+    if (threads) {
+      threads.register(this.id, memory, tables);
+      releaseOnCollect.register(this, { threads, id: this.id });
+    }
   }
 
   /**
@@ -211,10 +233,33 @@ export class WasmArena {
    */
   static create(rows: number, cols: number, f64Arrays: number): WasmArena | null {
     if (!wasmAvailable()) return null;
+    const threads = kernelThreads();
     try {
-      return new WasmArena(rows, cols, f64Arrays);
+      return new WasmArena(rows, cols, f64Arrays, threads && compiledModule(true) ? threads : null);
     } catch {
       return null;
+    }
+  }
+
+  /**
+   * Runs the pulse kernel on rows [0, rows) with the given leading arguments (everything up to
+   * `sigma, multNoise, rng`), split over the arena's threads when the work is large enough; adds
+   * the pulse totals into `totals` [up, down]. Identical numbers for any split (rows are independent).
+   */
+  pulseLinear(head: readonly number[], tail: readonly number[], rows: number, work: number, totals: Float64Array): void {
+    const threads = this.threads;
+    const parts = threads && work >= 1 << 15 ? Math.min(threads.size, rows) : 1;
+    const ranges = splitRange(rows, parts);
+    const argsOf = (t: number) => {
+      const own = this.threadScratch[t]!;
+      return [...head, own.hits.byteOffset, own.out.byteOffset, ...tail, own.zbuf.byteOffset, ranges[t]![0], ranges[t]![1]];
+    };
+    const call = () => (this.kernels.pulseLinear as (...a: number[]) => void)(...argsOf(0));
+    if (parts === 1) call();
+    else threads!.run(this.id, 'pulseLinear', ranges.slice(1).map((_, w) => argsOf(w + 1)), call);
+    for (let t = 0; t < parts; t++) {
+      totals[0] = totals[0]! + this.threadScratch[t]!.out[0]!;
+      totals[1] = totals[1]! + this.threadScratch[t]!.out[1]!;
     }
   }
 

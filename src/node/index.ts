@@ -24,3 +24,4 @@ export function writeFileAtomic(path: string, content: string | Uint8Array): voi
     throw error;
   }
 }
+export { NodeKernelThreads, useKernelThreads } from './threads.js';

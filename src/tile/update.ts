@@ -281,6 +281,7 @@ class WasmPulseBatch {
   up = 0;
   down = 0;
   private pending = 0;
+  private readonly totals = new Float64Array(2);
   private readonly state: DeviceArrayState;
   private readonly kernel: PulseKernel;
   private readonly lin: LinearPulseParams;
@@ -316,16 +317,18 @@ class WasmPulseBatch {
     const k = this.kernel;
     const sc = k.arena.scratch;
     for (let i = 0; i < rows; i++) rowRngs[i]!.writeState(sc.rng, 4 * i);
-    k.arena.kernels.pulseLinear(
+    const head = [
       this.pending, rows, cols,
       sc.xBits.byteOffset, sc.dBits.byteOffset, sc.active.byteOffset, sc.activeCount.byteOffset, sc.xv.byteOffset, sc.dv.byteOffset,
       conductance.byteOffset, k.bmax.byteOffset, k.bmin.byteOffset, k.offsetUp.byteOffset, k.slopeUp.byteOffset, k.offsetDown.byteOffset, k.slopeDown.byteOffset,
-      this.lin.sigma, this.lin.multNoise ? 1 : 0, sc.rng.byteOffset, sc.hits.byteOffset, sc.out.byteOffset,
-      k.effective.byteOffset, k.reference.byteOffset, sc.zbuf.byteOffset,
-    );
+      this.lin.sigma, this.lin.multNoise ? 1 : 0, sc.rng.byteOffset,
+    ];
+    this.totals[0] = 0;
+    this.totals[1] = 0;
+    k.arena.pulseLinear(head, [k.effective.byteOffset, k.reference.byteOffset], rows, this.pending * rows * cols, this.totals);
     for (let i = 0; i < rows; i++) rowRngs[i]!.readState(sc.rng, 4 * i);
-    this.up += sc.out[0]!;
-    this.down += sc.out[1]!;
+    this.up += this.totals[0]!;
+    this.down += this.totals[1]!;
     this.pending = 0;
   }
 }
