@@ -247,7 +247,9 @@ export class WasmArena {
    * the pulse totals into `totals` [up, down]. Identical numbers for any split (rows are independent).
    */
   pulseLinear(head: readonly number[], tail: readonly number[], rows: number, work: number, totals: Float64Array): void {
-    const threads = this.threads;
+    // Threads only while the pool the arena was registered with is still the active one, and
+    // only for calls large enough to pay for the hand-over.
+    const threads = this.threads !== null && this.threads === kernelThreads() ? this.threads : null;
     const parts = threads && work >= 1 << 15 ? Math.min(threads.size, rows) : 1;
     const ranges = splitRange(rows, parts);
     const argsOf = (t: number) => {

@@ -71,6 +71,8 @@ function decodeBase64(text: string): Uint8Array {
 
 export class NodeKernelThreads implements KernelThreads {
   readonly size: number;
+  /** Kernel calls run on the workers so far. */
+  calls = 0;
   private readonly workers: { worker: Worker; port: MessagePort }[];
   private readonly control = new Int32Array(new SharedArrayBuffer(64));
   private readonly args: Float64Array;
@@ -140,6 +142,7 @@ export class NodeKernelThreads implements KernelThreads {
     this.control[ARENA] = id;
     this.control[KERNEL] = kernelNames.indexOf(name);
     this.signal(Op.Run, own);
+    this.calls++;
   }
 
   /** Stops the workers (arenas made with this pool can no longer run threaded calls). */

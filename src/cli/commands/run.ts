@@ -5,7 +5,7 @@ import { UserError } from '../../core/errors.js';
 import { parseExperiment, runExperiment, type Checkpoint } from '../../experiment/run.js';
 import { parseWithTypedArrays, stringifyWithTypedArrays } from '../../core/serialize.js';
 import { existsSync, readFileSync } from 'node:fs';
-import { loadCifar10, loadIdxDataset, writeFileAtomic, DEBIAN_FASHION_MNIST } from '../../node/index.js';
+import { loadCifar10, loadIdxDataset, useKernelThreads, writeFileAtomic, DEBIAN_FASHION_MNIST } from '../../node/index.js';
 import { parseSetPairs } from '../set-values.js';
 import { readConfigFile, withFilePositions } from '../config-file.js';
 import { plainProgress, ttyProgress } from '../progress.js';
@@ -48,7 +48,10 @@ export function registerRunCommand(program: Command, out: Output): void {
     .option('--out <dir>', 'output folder (default: runs/<name>)')
     .option('--resume', 'continue from <out>/checkpoint.json (written after every epoch); training.epochs may be raised')
     .option('--set <path=value>', 'override a config field, e.g. training.epochs=2 (repeatable)', (v: string, prev: string[]) => [...prev, v], [] as string[])
-    .action(async (path: string | undefined, flags: { out?: string; set: string[]; resume?: boolean }) => {
+    .option('--threads <n>', 'kernel threads (the pulsed update is split by rows; results do not depend on it)', '1')
+    .action(async (path: string | undefined, flags: { out?: string; set: string[]; resume?: boolean; threads: string }) => {
+      const threads = Number(flags.threads);
+      if (!Number.isInteger(threads) || threads < 1 || threads > 64) throw new UserError('--threads', flags.threads, 'must be an integer from 1 to 64', 'usage error');
       const file = path ? readConfigFile(path) : null;
       const config = (file ? file.value : {}) as Record<string, unknown>;
       if (config === null || typeof config !== 'object' || Array.isArray(config)) throw new UserError('config file', path, 'must hold an object', 'usage error');
@@ -63,6 +66,7 @@ export function registerRunCommand(program: Command, out: Output): void {
       }
       const progress = process.stdout.isTTY === true ? ttyProgress(out) : plainProgress(out);
       const started = Date.now();
+      const stopThreads = useKernelThreads(threads);
       const result = await withFilePositions(file, () =>
         runExperiment(config, {
           loadDataset: loadFiles,
@@ -78,7 +82,10 @@ export function registerRunCommand(program: Command, out: Output): void {
             if (event.type === 'checkpoint') writeFileAtomic(checkpointPath, stringifyWithTypedArrays(event.checkpoint));
           },
         }),
-      ).finally(() => progress.stop());
+      ).finally(() => {
+        progress.stop();
+        stopThreads();
+      });
       writeFileAtomic(join(dir, 'config.json'), JSON.stringify(result.config, null, 2));
       writeFileAtomic(join(dir, 'results.json'), JSON.stringify(result, null, 2));
       const report = await writeReport([result], dir);

@@ -1,0 +1,129 @@
+/**
+ * Issue 8 conformance suite, run on every backend: `ts` (the reference), `wasm` (arenas and the
+ * Wasm kernels) and `wasm` with 2 kernel threads. The fast paths keep the arithmetic, its order
+ * and the order of random draws, so pulse counts, conductances, effective weights and MVM outputs
+ * must equal the reference exactly (tolerance 0), for linear devices (the Wasm pulse kernel),
+ * for the cases that fall back to TS (non-linear devices, write noise, BL > 32) and for the digital
+ * layer.
+ */
+import { afterAll, describe, expect, it } from 'vitest';
+import { DigitalSgd } from '../../src/algorithms/digital-sgd.js';
+import { resolveDevice } from '../../src/devices/index.js';
+import { runExperiment } from '../../src/experiment/run.js';
+import { kernelBackend, kernelThreads, setKernelBackend, WasmArena } from '../../src/kernels/index.js';
+import { useKernelThreads } from '../../src/node/threads.js';
+import { Rng } from '../../src/rng/index.js';
+import { AnalogTile } from '../../src/tile/index.js';
+
+type Backend = 'ts' | 'wasm' | 'wasm+2 threads';
+const backends: Backend[] = ['ts', 'wasm', 'wasm+2 threads'];
+
+/** Runs `body` with the backend selected and restores the default (wasm, no threads) after. */
+async function withBackend<T>(backend: Backend, body: () => T | Promise<T>): Promise<T> {
+  setKernelBackend(backend === 'ts' ? 'ts' : 'wasm');
+  const stop = useKernelThreads(backend === 'wasm+2 threads' ? 2 : 1);
+  try {
+    return await body();
+  } finally {
+    stop();
+    setKernelBackend('wasm');
+  }
+}
+
+const random = (rng: Rng, n: number, zeros = 0.2) => Float64Array.from({ length: n }, () => (rng.uniform() < zeros ? 0 : rng.normal()));
+
+interface TileCase {
+  name: string;
+  device: [string, Record<string, unknown>];
+  update?: Record<string, unknown>;
+  lr: number;
+}
+
+const tileCases: TileCase[] = [
+  { name: 'soft bounds, multiplicative c2c noise', device: ['soft-bounds', { dwMinStd: 0.3 }], lr: 0.05 },
+  { name: 'soft bounds, additive noise', device: ['soft-bounds', { multNoise: false, dwMinStd: 0.2 }], lr: 0.05 },
+  { name: 'linear step', device: ['linear-step', { dwMinStd: 0.1 }], lr: 0.05 },
+  { name: 'reference array (W = G − R kept by the kernel)', device: ['soft-bounds-reference', { subtractSymmetryPoint: true, referenceMean: 0.1, referenceStd: 0.05 }], lr: 0.05 },
+  { name: 'no management, BL 31', device: ['soft-bounds', {}], update: { updateBlManagement: false, updateManagement: false }, lr: 0.02 },
+  { name: 'BL 40 (two words: the TS path)', device: ['soft-bounds', {}], update: { desiredBl: 40 }, lr: 0.05 },
+  { name: 'exp step (non-linear: the TS loop on arena arrays)', device: ['exp-step', {}], lr: 0.05 },
+  { name: 'write noise (the TS loop)', device: ['soft-bounds', { writeNoiseStd: 0.5 }], lr: 0.05 },
+];
+
+/** 20 updates at batch 20 (more than one kernel chunk) with a forward read and a one-hot read after each. */
+function exercise(c: TileCase) {
+  const device = resolveDevice(c.device[0], c.device[1]);
+  const tile = new AnalogTile({ rows: 64, cols: 72, device, seed: 8, update: { desiredBl: 31, ...c.update } });
+  const rng = Rng.stream(3, 'data');
+  tile.setWeights(random(rng, 64 * 72, 0).map((v) => 0.1 * v));
+  const outputs: number[] = [];
+  for (let step = 0; step < 20; step++) {
+    tile.update(random(rng, 20 * 72), random(rng, 20 * 64), 20, c.lr);
+    const oneHot = new Float64Array(72);
+    oneHot[step % 72] = 1;
+    outputs.push(...tile.read(oneHot, 1, tile.forwardIo, 'transfer'));
+    outputs.push(...tile.forward(random(rng, 3 * 72), 3));
+  }
+  return {
+    conductance: Array.from(tile.conductance),
+    weights: Array.from(tile.weights()),
+    outputs,
+    counters: tile.counters.snapshot(),
+    resident: WasmArena.holding(tile.conductance) !== undefined,
+    threadedCalls: (kernelThreads() as { calls?: number } | null)?.calls ?? 0,
+  };
+}
+
+describe('conformance of every backend with the TS reference', () => {
+  afterAll(() => {
+    setKernelBackend('wasm');
+    expect(kernelThreads()).toBeNull();
+  });
+
+  for (const c of tileCases) {
+    it(`pulsed update: ${c.name}`, async () => {
+      const reference = await withBackend('ts', () => exercise(c));
+      expect(reference.resident).toBe(false);
+      expect(reference.counters.pulses['update']!.up + reference.counters.pulses['update']!.down).toBeGreaterThan(1000);
+      for (const backend of backends.slice(1)) {
+        const fast = await withBackend(backend, () => exercise(c));
+        expect(fast.resident, backend).toBe(true);
+        // The linear devices' pulses go through the threads when there are threads.
+        if (backend === 'wasm+2 threads' && c.device[0] !== 'exp-step' && !c.device[1]['writeNoiseStd'] && !c.update?.['desiredBl']) expect(fast.threadedCalls).toBeGreaterThan(0);
+        expect(fast.counters, backend).toEqual(reference.counters);
+        expect(fast.conductance, backend).toEqual(reference.conductance);
+        expect(fast.weights, backend).toEqual(reference.weights);
+        expect(fast.outputs, backend).toEqual(reference.outputs);
+      }
+    });
+  }
+
+  it('digital SGD: the Wasm update and products equal the TS loops (batch 37, odd sizes)', async () => {
+    const run = () => {
+      const layer = new DigitalSgd({ rows: 45, cols: 77, device: resolveDevice('ideal'), seed: 0, name: 'digital' });
+      const rng = Rng.stream(9, 'digital');
+      layer.setWeights(random(rng, 45 * 77, 0));
+      const outputs: number[] = [];
+      for (let step = 0; step < 5; step++) {
+        const x = random(rng, 37 * 77);
+        const y = layer.forward(x, 37);
+        outputs.push(...y, ...layer.backward(random(rng, 37 * 45), 37));
+        layer.update(x, random(rng, 37 * 45), 37, 0.01);
+      }
+      return { outputs, weights: Array.from(layer.weights()) };
+    };
+    const reference = await withBackend('ts', run);
+    for (const backend of backends.slice(1)) expect(await withBackend(backend, run), backend).toEqual(reference);
+  });
+
+  it('a training run (c-TTv2, chopped, two tiles per layer) gives the same losses and pulses on every backend', async () => {
+    const config = { data: { trainLimit: 300, testLimit: 100 }, training: { epochs: 1, batch: 20 }, network: { layers: [{ type: 'flatten' }, { type: 'linear', outputs: 64 }, { type: 'sigmoid' }, { type: 'linear', outputs: 10 }] } };
+    const run = async () => {
+      const result = await runExperiment(config);
+      return result.epochs.map((e) => [e.trainLoss, e.testAccuracy, e.pulsesByTile]);
+    };
+    const reference = await withBackend('ts', run);
+    for (const backend of backends.slice(1)) expect(await withBackend(backend, run), backend).toEqual(reference);
+    expect(kernelBackend()).toBe('wasm');
+  });
+});
