@@ -470,3 +470,64 @@ export function pulseTrains(probs: usize, n: i32, bl: i32, bits: usize, active: 
   store<u32>(rng, a3, 12);
   return fired;
 }
+
+// ---- The output stage of the IO pipeline (src/tile/io.ts `analogMvm`, first pass) ----
+
+@inline function normalGlobal(): f64 {
+  const u = nextU32();
+  const iz = <i32>(u & 127);
+  const hz = <i32>u >> 7;
+  if (<f64>abs<i32>(hz) < load<f64>(zk + (<usize>iz << 3))) return <f64>hz * load<f64>(zw + (<usize>iz << 3));
+  return normalSlow(hz, iz);
+}
+
+/**
+ * For samples b in [from, to) of a batched first pass Y (m outputs each), in order: output
+ * asymmetry, output noise (σ·scale_i·z, z from the stream at `rng`), rounding to the ADC step,
+ * clipping at ±bound (0: unbounded), then OUT[b] = y'·(outScale·α_b). Stops at the first sample
+ * that saturates while bound management may act (`bmActive`), its noise drawn and its row of OUT
+ * holding y' unscaled, and returns its index (the caller redoes it); else returns `to`. The same
+ * arithmetic and draws as the TS loop; the stream's state is read and written back.
+ */
+export function ioOutput(
+  y: usize, out: usize, alpha: usize, m: i32, from: i32, to: i32,
+  asym: f64, noise: f64, scale: usize, step: f64, bound: f64, testNegative: i32, bmActive: i32, outScale: f64, rng: usize,
+): i32 {
+  s0 = load<u32>(rng);
+  s1 = load<u32>(rng, 4);
+  s2 = load<u32>(rng, 8);
+  s3 = load<u32>(rng, 12);
+  let b = from;
+  for (; b < to; b++) {
+    const yb = y + <usize>(b * m) * 8;
+    const ob = out + <usize>(b * m) * 8;
+    let hit = false;
+    for (let i = 0; i < m; i++) {
+      let v = load<f64>(yb + <usize>i * 8);
+      if (v < 0 && asym != 0) v *= 1 - asym;
+      if (noise > 0) v += noise * (scale ? load<f64>(scale + <usize>i * 8) : 1.0) * normalGlobal();
+      if (step != 0) {
+        const q = Math.floor(Math.abs(v) / step + 0.5) * step;
+        v = v < 0 ? -q : q;
+      }
+      if (bound > 0) {
+        if (v >= bound) {
+          v = bound;
+          hit = true;
+        } else if (v <= -bound) {
+          v = -bound;
+          if (testNegative) hit = true;
+        }
+      }
+      store<f64>(ob + <usize>i * 8, v);
+    }
+    if (hit && bmActive) break;
+    const rescale = outScale * load<f64>(alpha + <usize>b * 8) * 1.0;
+    for (let i = 0; i < m; i++) store<f64>(ob + <usize>i * 8, load<f64>(ob + <usize>i * 8) * rescale);
+  }
+  store<u32>(rng, s0);
+  store<u32>(rng, s1, 4);
+  store<u32>(rng, s2, 8);
+  store<u32>(rng, s3, 12);
+  return b;
+}

@@ -1,20 +1,53 @@
 /**
- * `npm run bench [-- --time MS]`: runs every benchmark, prints a table and writes
- * bench/results/latest.json (machine, date, command). Record notable runs in BENCHMARKS.md.
+ * `npm run bench [-- --time MS] [--fmnist-batches N] [--threads N]`: runs every benchmark, prints
+ * tables and writes bench/results/latest.json (machine, date, command). Record notable runs in
+ * BENCHMARKS.md.
+ *
+ * - kernels: bench/tile.bench.ts (pulsed update, MVMs, a training step; 1 and 2 threads);
+ * - the issue-8 Fashion-MNIST epoch per algorithm (bench/fmnist.bench.ts): N mini-batches
+ *   (default 600, a tenth of an epoch; 6000 is the full epoch; 0 skips it), time extrapolated to
+ *   the epoch, with the test accuracy, on `--threads` kernel threads (default 1). Needs Debian's
+ *   dataset-fashion-mnist; skipped with a note without it.
  */
 import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
+import { useKernelThreads } from '../src/node/threads.js';
+import { benchFmnist } from './fmnist.bench.js';
 import { machineInfo } from './machine.js';
 import { benchTile } from './tile.bench.js';
 
-const timeFlag = process.argv.indexOf('--time');
-const time = timeFlag > 0 ? Number(process.argv[timeFlag + 1]) : 3000;
+function flag(name: string, fallback: number): number {
+  const at = process.argv.indexOf(name);
+  if (at < 0) return fallback;
+  const value = Number(process.argv[at + 1]);
+  if (!Number.isInteger(value) || value < 0) throw new Error(`${name} must be an integer >= 0 (got ${process.argv[at + 1]})`);
+  return value;
+}
+
+const time = flag('--time', 3000);
+const fmnistBatches = flag('--fmnist-batches', 600);
+const threads = Math.max(1, flag('--threads', 1));
 
 const machine = machineInfo();
-const rows = await benchTile(time);
 console.log(`aimsim benchmarks — ${machine.cpu}, ${machine.cores} cores, Node ${machine.node}, ${machine.date}`);
+const rows = await benchTile(time);
 console.log('| benchmark | ms per call | ± % | throughput |');
 console.log('|---|---|---|---|');
 for (const r of rows) console.log(`| ${r.name} | ${r.msPerCall.toFixed(2)} | ${r.rme.toFixed(1)} | ${r.value.toFixed(2)} ${r.unit} |`);
+
+let fmnist: Awaited<ReturnType<typeof benchFmnist>> = [];
+if (fmnistBatches > 0) {
+  const stop = useKernelThreads(threads);
+  try {
+    fmnist = await benchFmnist(fmnistBatches);
+  } finally {
+    stop();
+  }
+  console.log(`\nFashion-MNIST MLP 784-256-128-10, batch 10, lr 0.05, ${fmnistBatches} mini-batches, ${threads} thread(s)`);
+  console.log('| algorithm | train s | ≈ epoch s (6000 batches) | test accuracy | pulses |');
+  console.log('|---|---|---|---|---|');
+  for (const r of fmnist) console.log(`| ${r.algorithm} | ${r.trainSeconds.toFixed(2)} | ${r.epochSeconds.toFixed(1)} | ${(100 * r.testAccuracy).toFixed(2)} % | ${(r.pulses / 1e6).toFixed(1)} M |`);
+}
+
 mkdirSync('bench/results', { recursive: true });
-writeFileSync('bench/results/latest.json.tmp', JSON.stringify({ machine, rows }, null, 2));
+writeFileSync('bench/results/latest.json.tmp', JSON.stringify({ machine, rows, fmnist: { batches: fmnistBatches, threads, rows: fmnist } }, null, 2));
 renameSync('bench/results/latest.json.tmp', 'bench/results/latest.json');

@@ -20,7 +20,7 @@ export interface KernelThreads {
 }
 
 /** The exports a pool may call. */
-export const kernelNames = ['pulseLinear', 'gemmNN', 'gemmTN'] as const;
+export const kernelNames = ['pulseLinear', 'gemmNNRows', 'gemmTNCols'] as const;
 export type KernelName = (typeof kernelNames)[number];
 
 let pool: KernelThreads | null = null;

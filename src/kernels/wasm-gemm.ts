@@ -16,11 +16,17 @@ interface WasmApi {
 /** The exports of assembly/gemm.ts (pointers are byte offsets into the instance's memory). */
 export interface WasmKernels {
   gemmNN(w: number, rows: number, cols: number, xi: number, y: number, batch: number): void;
+  gemmNNRows(w: number, rowStart: number, rowEnd: number, rows: number, cols: number, xi: number, y: number, batch: number): void;
   gemmTN(w: number, rows: number, cols: number, x: number, y: number, batch: number): void;
+  gemmTNCols(w: number, rows: number, cols: number, colStart: number, colEnd: number, x: number, y: number, batch: number): void;
   interleavePairs(x: number, cols: number, batch: number, out: number): void;
   rankUpdate(w: number, rows: number, cols: number, x: number, d: number, batch: number, lr: number, list: number): void;
   setZigguratTables(k: number, w: number, f: number): void;
   pulseTrains(probs: number, n: number, bl: number, bits: number, active: number, rng: number): number;
+  ioOutput(
+    y: number, out: number, alpha: number, m: number, from: number, to: number,
+    asym: number, noise: number, scale: number, step: number, bound: number, testNegative: number, bmActive: number, outScale: number, rng: number,
+  ): number;
   pulseLinear(
     samples: number, rows: number, cols: number,
     xBits: number, dBits: number, active: number, activeCount: number, xv: number, dv: number,
@@ -171,6 +177,7 @@ export class WasmArena {
   readonly scratch: {
     xBits: Uint32Array; dBits: Uint32Array; active: Int32Array; activeCount: Int32Array;
     xv: Float64Array; dv: Float64Array; rng: Uint32Array; list: Int32Array; probs: Float64Array; trainRng: Uint32Array;
+    ioY: Float64Array; ioOut: Float64Array; ioAlpha: Float64Array; ioScale: Float64Array; ioRng: Uint32Array;
   };
   /** Per-thread scratch of the pulse kernel (index 0: the calling thread). */
   readonly threadScratch: { hits: Int32Array; zbuf: Float64Array; out: Float64Array }[];
@@ -184,7 +191,7 @@ export class WasmArena {
     const c = ARENA_CHUNK;
     const t = threads ? threads.size : 1;
     const perThread = 4 * cols + 8 * 32 * cols + 16 + 48;
-    const scratchBytes = 8 * (3 * c * n) + 4 * (c * cols + c * rows + c * cols + c) + 8 * (c * cols + c * rows) + 16 * rows + 4 * c + 3 * 128 * 8 + 8 * n + 16 + t * perThread;
+    const scratchBytes = 8 * (3 * c * n) + 4 * (c * cols + c * rows + c * cols + c) + 8 * (c * cols + c * rows) + 16 * rows + 4 * c + 3 * 128 * 8 + 8 * n + 16 + t * perThread + 8 * (2 * c * n + c + n) + 16 + 5 * 16;
     const bytes = BASE + 8 * f64Arrays * rows * cols + scratchBytes + 16 * 32;
     const pages = Math.ceil(bytes / PAGE);
     const memory = threads ? new api.Memory({ initial: pages, maximum: pages, shared: true }) : new api.Memory({ initial: pages });
@@ -213,6 +220,11 @@ export class WasmArena {
       list: new Int32Array(this.buffer, this.take(4 * c), c),
       probs: new Float64Array(this.buffer, this.take(8 * n), n),
       trainRng: new Uint32Array(this.buffer, this.take(16), 4),
+      ioY: new Float64Array(this.buffer, this.take(8 * c * n), c * n),
+      ioOut: new Float64Array(this.buffer, this.take(8 * c * n), c * n),
+      ioAlpha: new Float64Array(this.buffer, this.take(8 * c), c),
+      ioScale: new Float64Array(this.buffer, this.take(8 * n), n),
+      ioRng: new Uint32Array(this.buffer, this.take(16), 4),
     };
     this.threadScratch = Array.from({ length: t }, () => ({
       hits: new Int32Array(this.buffer, this.take(4 * cols), cols),
@@ -265,6 +277,11 @@ export class WasmArena {
     }
   }
 
+  /** Whether a vector of n outputs fits the arena's per-sample scratch. */
+  fits(n: number): boolean {
+    return n <= Math.max(this.rows, this.cols);
+  }
+
   /** The arena whose memory holds `array`, if any. */
   static holding(array: ArrayBufferView): WasmArena | undefined {
     return arenas.get(array.buffer);
@@ -282,15 +299,41 @@ export class WasmArena {
     return new Float64Array(this.buffer, this.take(8 * n), n);
   }
 
-  /** As `multiplyBatchWasm`, with W in this arena (in chunks of ARENA_CHUNK samples). */
+  /**
+   * As `multiplyBatchWasm`, with W in this arena (in chunks of ARENA_CHUNK samples). With threads,
+   * large products are split by output rows (W·x) or output columns (Wᵀ·x); every output is
+   * still summed in the same order, so the split changes nothing.
+   */
   multiplyBatch(weights: Float64Array, rows: number, cols: number, transposed: boolean, x: Float64Array, y: Float64Array, batch: number): boolean {
     if (Math.max(rows, cols) > Math.max(this.rows, this.cols)) return false;
     const inSize = transposed ? rows : cols;
     const outSize = transposed ? cols : rows;
     const heap = new Float64Array(this.buffer);
+    const threads = this.threads !== null && this.threads === kernelThreads() ? this.threads : null;
     for (let start = 0; start < batch; start += ARENA_CHUNK) {
       const n = Math.min(ARENA_CHUNK, batch - start);
-      runGemm(this.kernels, heap, weights.byteOffset, rows, cols, transposed, x.subarray(start * inSize, (start + n) * inSize), this.gemmX / 8, this.gemmXi / 8, this.gemmY / 8, n);
+      const parts = threads && n * rows * cols >= 1 << 16 ? Math.min(threads.size, outSize >> 1) : 1;
+      if (parts <= 1) {
+        runGemm(this.kernels, heap, weights.byteOffset, rows, cols, transposed, x.subarray(start * inSize, (start + n) * inSize), this.gemmX / 8, this.gemmXi / 8, this.gemmY / 8, n);
+      } else {
+        heap.set(x.subarray(start * inSize, (start + n) * inSize), this.gemmX / 8);
+        const padded = n + (n & 1);
+        if (padded !== n) heap.fill(0, this.gemmX / 8 + n * inSize, this.gemmX / 8 + padded * inSize);
+        // Even boundaries: the NN kernel pairs rows, the TN kernel pairs columns.
+        const ranges = splitRange(outSize >> 1, parts).map(([a, b], p) => [2 * a, p === parts - 1 ? outSize : 2 * b] as const);
+        let argsOf: (r: readonly [number, number]) => number[];
+        let name: 'gemmNNRows' | 'gemmTNCols';
+        if (transposed) {
+          name = 'gemmTNCols';
+          argsOf = ([a, b]) => [weights.byteOffset, rows, cols, a, b, this.gemmX, this.gemmY, n];
+        } else {
+          this.kernels.interleavePairs(this.gemmX, cols, padded, this.gemmXi);
+          name = 'gemmNNRows';
+          argsOf = ([a, b]) => [weights.byteOffset, a, b, rows, cols, this.gemmXi, this.gemmY, padded];
+        }
+        const kernel = this.kernels[name] as (...a: number[]) => void;
+        threads!.run(this.id, name, ranges.slice(1).map(argsOf), () => kernel(...argsOf(ranges[0]!)));
+      }
       y.set(heap.subarray(this.gemmY / 8, this.gemmY / 8 + n * outSize), start * outSize);
     }
     return true;

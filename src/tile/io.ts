@@ -1,5 +1,5 @@
 import type { Rng } from '../rng/index.js';
-import { multiply, multiplyBatch } from '../kernels/index.js';
+import { ARENA_CHUNK, kernelBackend, multiply, multiplyBatch, WasmArena } from '../kernels/index.js';
 import type { IoConfig } from './io-config.js';
 
 /** Absolute quantisation step of a converter with range ±bound (aihwkit-model.md §4.1). */
@@ -164,7 +164,10 @@ export function analogMvm(op: MvmOperands, ctx: MvmContext): number {
     multiplyBatch(weights, rows, cols, transposed, batchScratch.xq, batchScratch.y, batch);
   }
 
-  for (let b = 0; b < batch; b++) {
+  // The per-vector loop: noise management, DAC, product, output stage, bound management (repeat
+  // while outputs saturate). `resume` continues a sample whose batched first pass saturated in the
+  // Wasm output stage (its draws already made there).
+  const sample = (b: number, resume: boolean): void => {
     for (let j = 0; j < inSize; j++) x[j] = input[b * inSize + j]!;
     const out = output.subarray(b * outSize, (b + 1) * outSize);
     let alpha: number;
@@ -176,35 +179,40 @@ export function analogMvm(op: MvmOperands, ctx: MvmContext): number {
     }
     let reduction = 1;
     let worstCaseUsed = false;
-    let firstPass = true;
+    let firstPass = !resume;
+    let hit = resume;
+    if (resume) passes++;
     for (;;) {
-      passes++;
-      let normSquared = 0;
-      if (batched && firstPass) {
-        y.set(batchScratch.y.subarray(b * outSize, (b + 1) * outSize));
-      } else {
-        normSquared = convertInput(x, inSize, 1 / (alpha * reduction), inputStep, io, inputRng, rng, xq);
-        multiply(weights, rows, cols, transposed, xq, y);
-      }
-      firstPass = false;
-      if (io.wNoise > 0) addWeightNoise(weights, rows, cols, transposed, xq, y, io, rng, normSquared);
-      let hit = false;
-      for (let i = 0; i < outSize; i++) {
-        let v = y[i]!;
-        if (v < 0 && io.outAsymmetry !== 0) v *= 1 - io.outAsymmetry;
-        if (io.outNoise > 0) v += io.outNoise * (ctx.outNoiseScale ? ctx.outNoiseScale[i]! : 1) * rng.normal();
-        v = quantize(v, outputStep, outputRng);
-        if (outBounded) {
-          if (v >= io.outBound) {
-            v = io.outBound;
-            hit = true;
-          } else if (v <= -io.outBound) {
-            v = -io.outBound;
-            if (io.bmTestNegativeBound) hit = true;
-          }
+      if (!resume) {
+        passes++;
+        let normSquared = 0;
+        if (batched && firstPass) {
+          y.set(batchScratch.y.subarray(b * outSize, (b + 1) * outSize));
+        } else {
+          normSquared = convertInput(x, inSize, 1 / (alpha * reduction), inputStep, io, inputRng, rng, xq);
+          multiply(weights, rows, cols, transposed, xq, y);
         }
-        y[i] = v;
+        firstPass = false;
+        if (io.wNoise > 0) addWeightNoise(weights, rows, cols, transposed, xq, y, io, rng, normSquared);
+        hit = false;
+        for (let i = 0; i < outSize; i++) {
+          let v = y[i]!;
+          if (v < 0 && io.outAsymmetry !== 0) v *= 1 - io.outAsymmetry;
+          if (io.outNoise > 0) v += io.outNoise * (ctx.outNoiseScale ? ctx.outNoiseScale[i]! : 1) * rng.normal();
+          v = quantize(v, outputStep, outputRng);
+          if (outBounded) {
+            if (v >= io.outBound) {
+              v = io.outBound;
+              hit = true;
+            } else if (v <= -io.outBound) {
+              v = -io.outBound;
+              if (io.bmTestNegativeBound) hit = true;
+            }
+          }
+          y[i] = v;
+        }
       }
+      resume = false;
       // Redo while outputs saturate, unless the reduction already exceeds max_bm_factor or
       // max_bm_res/Δin (with the defaults: passes at ρ = 1, 2, 4, 8, 16).
       if (bm === 'none' || !hit || reduction > maxReduction) break;
@@ -228,7 +236,39 @@ export function analogMvm(op: MvmOperands, ctx: MvmContext): number {
     }
     const rescale = io.outScale * alpha * reduction;
     for (let i = 0; i < outSize; i++) out[i] = y[i]! * rescale;
+  };
+
+  const arena = batched && !io.outStoRound && kernelBackend() === 'wasm' ? WasmArena.holding(weights) : undefined;
+  if (arena && arena.fits(outSize)) {
+    // The first-pass output stage in Wasm, chunk by chunk, in sample order; a sample that
+    // saturates under bound management is finished above (same draws, same order).
+    const sc = arena.scratch;
+    if (ctx.outNoiseScale) sc.ioScale.set(ctx.outNoiseScale.subarray(0, outSize));
+    const bmActive = bm !== 'none' && !(1 > maxReduction) ? 1 : 0;
+    for (let start = 0; start < batch; start += ARENA_CHUNK) {
+      const n = Math.min(ARENA_CHUNK, batch - start);
+      sc.ioY.set(batchScratch.y.subarray(start * outSize, (start + n) * outSize));
+      sc.ioAlpha.set(batchScratch.alpha.subarray(start, start + n));
+      let b = 0;
+      while (b < n) {
+        rng.writeState(sc.ioRng, 0);
+        const stop = arena.kernels.ioOutput(
+          sc.ioY.byteOffset, sc.ioOut.byteOffset, sc.ioAlpha.byteOffset, outSize, b, n,
+          io.outAsymmetry, io.outNoise, ctx.outNoiseScale ? sc.ioScale.byteOffset : 0, outputStep, outBounded ? io.outBound : 0,
+          io.bmTestNegativeBound ? 1 : 0, bmActive, io.outScale, sc.ioRng.byteOffset,
+        );
+        rng.readState(sc.ioRng, 0);
+        output.set(sc.ioOut.subarray(b * outSize, stop * outSize), (start + b) * outSize);
+        passes += stop - b;
+        if (stop === n) break;
+        sample(start + stop, true);
+        b = stop + 1;
+      }
+    }
+    return passes;
   }
+
+  for (let b = 0; b < batch; b++) sample(b, false);
   return passes;
 }
 

@@ -14,6 +14,7 @@ import { kernelBackend, kernelThreads, setKernelBackend, WasmArena } from '../..
 import { useKernelThreads } from '../../src/node/threads.js';
 import { Rng } from '../../src/rng/index.js';
 import { AnalogTile } from '../../src/tile/index.js';
+import { analogMvm } from '../../src/tile/io.js';
 
 type Backend = 'ts' | 'wasm' | 'wasm+2 threads';
 const backends: Backend[] = ['ts', 'wasm', 'wasm+2 threads'];
@@ -97,6 +98,39 @@ describe('conformance of every backend with the TS reference', () => {
       }
     });
   }
+
+  it('MVMs at batch 40 (chunked; split over the threads), perfect and through the IO pipeline (saturating outputs redone under bound management)', async () => {
+    const run = () => {
+      const device = resolveDevice('soft-bounds');
+      const rng = Rng.stream(11, 'mvm');
+      const w = random(rng, 96 * 130, 0).map((v) => 0.2 * v);
+      const outputs: number[] = [];
+      const passes: number[] = [];
+      const saturating = { outBound: 1.5, outNoise: 0.1 };
+      const ios = [{ isPerfect: true }, {}, { ...saturating, boundManagement: 'iterative' }, { ...saturating, boundManagement: 'iterative-worst-case' }, { ...saturating, boundManagement: 'none' }];
+      for (const io of ios) {
+        const tile = new AnalogTile({ rows: 96, cols: 130, device, seed: 2, forward: io, backward: io });
+        tile.setWeights(w);
+        outputs.push(...tile.forward(random(rng, 40 * 130), 40), ...tile.backward(random(rng, 40 * 96), 40));
+        // The pipeline itself on the tile's (resident) weights: `passes` > batch means redone samples.
+        const direct = new Float64Array(40 * 96);
+        passes.push(analogMvm(
+          { weights: tile.weights(), rows: 96, cols: 130, transposed: false, input: random(rng, 40 * 130).map((v) => 4 * v), batch: 40, output: direct },
+          { io: tile.forwardIo, rng: Rng.stream(5, 'io'), state: { nmAverage: 0 }, outNoiseScale: null, allowBoundManagement: true },
+        ));
+        outputs.push(...direct);
+      }
+      return { outputs, passes, threadedCalls: (kernelThreads() as { calls?: number } | null)?.calls ?? 0 };
+    };
+    const reference = await withBackend('ts', run);
+    expect(reference.passes[2]).toBeGreaterThan(50); // bound management redid samples
+    for (const backend of backends.slice(1)) {
+      const fast = await withBackend(backend, run);
+      expect(fast.outputs, backend).toEqual(reference.outputs);
+      expect(fast.passes, backend).toEqual(reference.passes);
+      if (backend === 'wasm+2 threads') expect(fast.threadedCalls).toBeGreaterThan(0);
+    }
+  });
 
   it('digital SGD: the Wasm update and products equal the TS loops (batch 37, odd sizes)', async () => {
     const run = () => {
