@@ -384,10 +384,11 @@ export function pulseLinear(
         const lo = load<f64>(bmin + k);
         let gk = load<f64>(g + k);
         const isUp = load<f64>(xs + (<usize>j << 3)) * di < 0;
-        // Branch-free direction (the sign is random per element): g ± v is g + (±1)·v exactly.
-        const offset = select<f64>(load<f64>(offUp + k), load<f64>(offDown + k), isUp);
-        const slope = select<f64>(load<f64>(slopeUp + k), load<f64>(slopeDown + k), isUp);
-        const sign = select<f64>(1.0, -1.0, isUp);
+        // Branch-free direction (the sign is random per element). −(a + b·g)·c equals
+        // (−a + (−b)·g)·c bit for bit (negation is exact and rounding is symmetric), so the sign is
+        // folded into the parameters: g − Δ becomes g + (signed Δ), the same numbers.
+        const offset = select<f64>(load<f64>(offUp + k), -load<f64>(offDown + k), isUp);
+        const slope = select<f64>(load<f64>(slopeUp + k), -load<f64>(slopeDown + k), isUp);
         if (multNoise) {
           for (let p = 0; p < count; p++) {
             let noise: f64 = 0;
@@ -395,7 +396,7 @@ export function pulseLinear(
               noise = load<f64>(zq);
               zq += 8;
             }
-            gk = gk + sign * ((offset + slope * gk) * (1.0 + noise));
+            gk = gk + (offset + slope * gk) * (1.0 + noise);
             gk = select<f64>(hi, gk, gk > hi);
             gk = select<f64>(lo, gk, gk < lo);
           }
@@ -406,7 +407,7 @@ export function pulseLinear(
               noise = load<f64>(zq);
               zq += 8;
             }
-            gk = gk + sign * (slope * gk) + sign * (offset * (1.0 + noise));
+            gk = gk + slope * gk + offset * (1.0 + noise);
             gk = select<f64>(hi, gk, gk > hi);
             gk = select<f64>(lo, gk, gk < lo);
           }
@@ -473,14 +474,6 @@ export function pulseTrains(probs: usize, n: i32, bl: i32, bits: usize, active: 
 
 // ---- The output stage of the IO pipeline (src/tile/io.ts `analogMvm`, first pass) ----
 
-@inline function normalGlobal(): f64 {
-  const u = nextU32();
-  const iz = <i32>(u & 127);
-  const hz = <i32>u >> 7;
-  if (<f64>abs<i32>(hz) < load<f64>(zk + (<usize>iz << 3))) return <f64>hz * load<f64>(zw + (<usize>iz << 3));
-  return normalSlow(hz, iz);
-}
-
 /**
  * For samples b in [from, to) of a batched first pass Y (m outputs each), in order: output
  * asymmetry, output noise (σ·scale_i·z, z from the stream at `rng`), rounding to the ADC step,
@@ -493,10 +486,10 @@ export function ioOutput(
   y: usize, out: usize, alpha: usize, m: i32, from: i32, to: i32,
   asym: f64, noise: f64, scale: usize, step: f64, bound: f64, testNegative: i32, bmActive: i32, outScale: f64, rng: usize,
 ): i32 {
-  s0 = load<u32>(rng);
-  s1 = load<u32>(rng, 4);
-  s2 = load<u32>(rng, 8);
-  s3 = load<u32>(rng, 12);
+  let a0 = load<u32>(rng);
+  let a1 = load<u32>(rng, 4);
+  let a2 = load<u32>(rng, 8);
+  let a3 = load<u32>(rng, 12);
   let b = from;
   for (; b < to; b++) {
     const yb = y + <usize>(b * m) * 8;
@@ -505,7 +498,34 @@ export function ioOutput(
     for (let i = 0; i < m; i++) {
       let v = load<f64>(yb + <usize>i * 8);
       if (v < 0 && asym != 0) v *= 1 - asym;
-      if (noise > 0) v += noise * (scale ? load<f64>(scale + <usize>i * 8) : 1.0) * normalGlobal();
+      if (noise > 0) {
+        // xoshiro128** and the ziggurat's fast path with the state in locals (slow path via the globals)
+        const u = rotl<u32>(a1 * 5, 7) * 9;
+        const t = a1 << 9;
+        a2 ^= a0;
+        a3 ^= a1;
+        a1 ^= a2;
+        a0 ^= a3;
+        a2 ^= t;
+        a3 = rotl<u32>(a3, 11);
+        const iz = <i32>(u & 127);
+        const hz = <i32>u >> 7;
+        let z: f64;
+        if (<f64>abs<i32>(hz) < load<f64>(zk + (<usize>iz << 3))) {
+          z = <f64>hz * load<f64>(zw + (<usize>iz << 3));
+        } else {
+          s0 = a0;
+          s1 = a1;
+          s2 = a2;
+          s3 = a3;
+          z = normalSlow(hz, iz);
+          a0 = s0;
+          a1 = s1;
+          a2 = s2;
+          a3 = s3;
+        }
+        v += noise * (scale ? load<f64>(scale + <usize>i * 8) : 1.0) * z;
+      }
       if (step != 0) {
         const q = Math.floor(Math.abs(v) / step + 0.5) * step;
         v = v < 0 ? -q : q;
@@ -525,9 +545,9 @@ export function ioOutput(
     const rescale = outScale * load<f64>(alpha + <usize>b * 8) * 1.0;
     for (let i = 0; i < m; i++) store<f64>(ob + <usize>i * 8, load<f64>(ob + <usize>i * 8) * rescale);
   }
-  store<u32>(rng, s0);
-  store<u32>(rng, s1, 4);
-  store<u32>(rng, s2, 8);
-  store<u32>(rng, s3, 12);
+  store<u32>(rng, a0);
+  store<u32>(rng, a1, 4);
+  store<u32>(rng, a2, 8);
+  store<u32>(rng, a3, 12);
   return b;
 }
