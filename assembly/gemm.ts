@@ -312,7 +312,7 @@ function normalSlow(hz: i32, iz: i32): f64 {
 export function pulseLinear(
   samples: i32, rows: i32, cols: i32,
   xBits: usize, dBits: usize, active: usize, activeCount: usize, xv: usize, dv: usize,
-  g: usize, bmax: usize, bmin: usize, offUp: usize, slopeUp: usize, offDown: usize, slopeDown: usize,
+  g: usize, params: usize,
   sigma: f64, multNoise: i32, rng: usize, hits: usize, out: usize, eff: usize, ref: usize, zbuf: usize,
   rowStart: i32, rowEnd: i32,
 ): void {
@@ -380,15 +380,19 @@ export function pulseLinear(
         const j = load<i32>(hits + (<usize>h << 2));
         const count = <i32>popcnt<u32>(load<u32>(xb + (<usize>j << 2)) & dWord);
         const k = (rowBase + <usize>j) << 3;
-        const hi = load<f64>(bmax + k);
-        const lo = load<f64>(bmin + k);
+        // The element's parameters, packed in one 64-byte line: b_max, b_min, Δ⁺ offset and slope,
+        // then the Δ⁻ offset and slope negated (the direction folded in, see below).
+        const pk = params + (k << 3);
+        const hi = load<f64>(pk);
+        const lo = load<f64>(pk, 8);
         let gk = load<f64>(g + k);
         const isUp = load<f64>(xs + (<usize>j << 3)) * di < 0;
         // Branch-free direction (the sign is random per element). −(a + b·g)·c equals
-        // (−a + (−b)·g)·c bit for bit (negation is exact and rounding is symmetric), so the sign is
-        // folded into the parameters: g − Δ becomes g + (signed Δ), the same numbers.
-        const offset = select<f64>(load<f64>(offUp + k), -load<f64>(offDown + k), isUp);
-        const slope = select<f64>(load<f64>(slopeUp + k), -load<f64>(slopeDown + k), isUp);
+        // (−a + (−b)·g)·c bit for bit (negation is exact and rounding is symmetric), so the Δ⁻
+        // parameters are stored negated: g − Δ becomes g + (signed Δ), the same numbers.
+        const pd = pk + (select<usize>(0, 16, isUp));
+        const offset = load<f64>(pd, 16);
+        const slope = load<f64>(pd, 24);
         if (multNoise) {
           for (let p = 0; p < count; p++) {
             let noise: f64 = 0;

@@ -30,7 +30,7 @@ export interface WasmKernels {
   pulseLinear(
     samples: number, rows: number, cols: number,
     xBits: number, dBits: number, active: number, activeCount: number, xv: number, dv: number,
-    g: number, bmax: number, bmin: number, offUp: number, slopeUp: number, offDown: number, slopeDown: number,
+    g: number, params: number,
     sigma: number, multNoise: number, rng: number, hits: number, out: number, eff: number, ref: number, zbuf: number,
     rowStart: number, rowEnd: number,
   ): void;

@@ -129,13 +129,9 @@ export function analogMvm(op: MvmOperands, ctx: MvmContext): number {
   const outSize = transposed ? cols : rows;
   ensureScratch(inSize, outSize);
   const x = scratch.x;
-  const xq = scratch.xq;
-  const y = scratch.y;
   const inputStep = converterStep(io.inpRes, io.inpBound);
   const outputStep = converterStep(io.outRes, io.outBound);
   const outBounded = io.outBound > 0;
-  const inputRng = io.inpStoRound ? rng : null;
-  const outputRng = io.outStoRound ? rng : null;
   const bm = ctx.allowBoundManagement ? io.boundManagement : 'none';
   const maxReduction = Math.min(io.maxBmFactor, inputStep > 0 ? io.maxBmRes / inputStep : Infinity);
   let passes = 0;
@@ -164,80 +160,6 @@ export function analogMvm(op: MvmOperands, ctx: MvmContext): number {
     multiplyBatch(weights, rows, cols, transposed, batchScratch.xq, batchScratch.y, batch);
   }
 
-  // The per-vector loop: noise management, DAC, product, output stage, bound management (repeat
-  // while outputs saturate). `resume` continues a sample whose batched first pass saturated in the
-  // Wasm output stage (its draws already made there).
-  const sample = (b: number, resume: boolean): void => {
-    for (let j = 0; j < inSize; j++) x[j] = input[b * inSize + j]!;
-    const out = output.subarray(b * outSize, (b + 1) * outSize);
-    let alpha: number;
-    if (batched) alpha = batchScratch.alpha[b]!;
-    else {
-      alpha = noiseManagementScale(x, inSize, io, state, inputStep);
-      // An all-zero input (α = 0) is converted unscaled: it reads as output noise only.
-      if (!(alpha > 0) || !Number.isFinite(alpha)) alpha = 1;
-    }
-    let reduction = 1;
-    let worstCaseUsed = false;
-    let firstPass = !resume;
-    let hit = resume;
-    if (resume) passes++;
-    for (;;) {
-      if (!resume) {
-        passes++;
-        let normSquared = 0;
-        if (batched && firstPass) {
-          y.set(batchScratch.y.subarray(b * outSize, (b + 1) * outSize));
-        } else {
-          normSquared = convertInput(x, inSize, 1 / (alpha * reduction), inputStep, io, inputRng, rng, xq);
-          multiply(weights, rows, cols, transposed, xq, y);
-        }
-        firstPass = false;
-        if (io.wNoise > 0) addWeightNoise(weights, rows, cols, transposed, xq, y, io, rng, normSquared);
-        hit = false;
-        for (let i = 0; i < outSize; i++) {
-          let v = y[i]!;
-          if (v < 0 && io.outAsymmetry !== 0) v *= 1 - io.outAsymmetry;
-          if (io.outNoise > 0) v += io.outNoise * (ctx.outNoiseScale ? ctx.outNoiseScale[i]! : 1) * rng.normal();
-          v = quantize(v, outputStep, outputRng);
-          if (outBounded) {
-            if (v >= io.outBound) {
-              v = io.outBound;
-              hit = true;
-            } else if (v <= -io.outBound) {
-              v = -io.outBound;
-              if (io.bmTestNegativeBound) hit = true;
-            }
-          }
-          y[i] = v;
-        }
-      }
-      resume = false;
-      // Redo while outputs saturate, unless the reduction already exceeds max_bm_factor or
-      // max_bm_res/Δin (with the defaults: passes at ρ = 1, 2, 4, 8, 16).
-      if (bm === 'none' || !hit || reduction > maxReduction) break;
-      if (bm === 'iterative-worst-case' && !worstCaseUsed) {
-        // Second round: switch to the abs-max-np-sum scale, reduction back to 1 (§4.2).
-        worstCaseUsed = true;
-        let absMax = 0;
-        let positiveSum = 0;
-        let negativeSum = 0;
-        for (let j = 0; j < inSize; j++) {
-          const v = x[j]!;
-          absMax = Math.max(absMax, Math.abs(v));
-          if (v > 0) positiveSum += v;
-          else negativeSum -= v;
-        }
-        alpha = Math.max(alpha, absMaxNpSum(absMax, positiveSum, negativeSum, io, inputStep));
-        reduction = 1;
-      } else {
-        reduction *= 2;
-      }
-    }
-    const rescale = io.outScale * alpha * reduction;
-    for (let i = 0; i < outSize; i++) out[i] = y[i]! * rescale;
-  };
-
   const arena = batched && !io.outStoRound && kernelBackend() === 'wasm' ? WasmArena.holding(weights) : undefined;
   if (arena && arena.fits(outSize)) {
     // The first-pass output stage in Wasm, chunk by chunk, in sample order; a sample that
@@ -261,14 +183,106 @@ export function analogMvm(op: MvmOperands, ctx: MvmContext): number {
         output.set(sc.ioOut.subarray(b * outSize, stop * outSize), (start + b) * outSize);
         passes += stop - b;
         if (stop === n) break;
-        sample(start + stop, true);
+        passes += vectorPipeline(op, ctx, start + stop, true, batched);
         b = stop + 1;
       }
     }
     return passes;
   }
 
-  for (let b = 0; b < batch; b++) sample(b, false);
+  for (let b = 0; b < batch; b++) passes += vectorPipeline(op, ctx, b, false, batched);
+  return passes;
+}
+
+/**
+ * One vector of the pipeline: noise management, DAC, product, output stage, bound management
+ * (repeat while outputs saturate). `resume` continues a vector whose batched first pass saturated
+ * in the Wasm output stage (its draws already made there). Returns the passes made.
+ */
+function vectorPipeline(op: MvmOperands, ctx: MvmContext, b: number, resume: boolean, batched: boolean): number {
+  const { weights, rows, cols, transposed, input, output } = op;
+  const { io, rng, state } = ctx;
+  const inSize = transposed ? rows : cols;
+  const outSize = transposed ? cols : rows;
+  const x = scratch.x;
+  const xq = scratch.xq;
+  const y = scratch.y;
+  const inputStep = converterStep(io.inpRes, io.inpBound);
+  const outputStep = converterStep(io.outRes, io.outBound);
+  const outBounded = io.outBound > 0;
+  const inputRng = io.inpStoRound ? rng : null;
+  const outputRng = io.outStoRound ? rng : null;
+  const bm = ctx.allowBoundManagement ? io.boundManagement : 'none';
+  const maxReduction = Math.min(io.maxBmFactor, inputStep > 0 ? io.maxBmRes / inputStep : Infinity);
+  let passes = 0;
+  for (let j = 0; j < inSize; j++) x[j] = input[b * inSize + j]!;
+  const out = output.subarray(b * outSize, (b + 1) * outSize);
+  let alpha: number;
+  if (batched) alpha = batchScratch.alpha[b]!;
+  else {
+    alpha = noiseManagementScale(x, inSize, io, state, inputStep);
+    // An all-zero input (α = 0) is converted unscaled: it reads as output noise only.
+    if (!(alpha > 0) || !Number.isFinite(alpha)) alpha = 1;
+  }
+  let reduction = 1;
+  let worstCaseUsed = false;
+  let firstPass = !resume;
+  let hit = resume;
+  if (resume) passes++;
+  for (;;) {
+    if (!resume) {
+      passes++;
+      let normSquared = 0;
+      if (batched && firstPass) {
+        y.set(batchScratch.y.subarray(b * outSize, (b + 1) * outSize));
+      } else {
+        normSquared = convertInput(x, inSize, 1 / (alpha * reduction), inputStep, io, inputRng, rng, xq);
+        multiply(weights, rows, cols, transposed, xq, y);
+      }
+      firstPass = false;
+      if (io.wNoise > 0) addWeightNoise(weights, rows, cols, transposed, xq, y, io, rng, normSquared);
+      hit = false;
+      for (let i = 0; i < outSize; i++) {
+        let v = y[i]!;
+        if (v < 0 && io.outAsymmetry !== 0) v *= 1 - io.outAsymmetry;
+        if (io.outNoise > 0) v += io.outNoise * (ctx.outNoiseScale ? ctx.outNoiseScale[i]! : 1) * rng.normal();
+        v = quantize(v, outputStep, outputRng);
+        if (outBounded) {
+          if (v >= io.outBound) {
+            v = io.outBound;
+            hit = true;
+          } else if (v <= -io.outBound) {
+            v = -io.outBound;
+            if (io.bmTestNegativeBound) hit = true;
+          }
+        }
+        y[i] = v;
+      }
+    }
+    resume = false;
+    // Redo while outputs saturate, unless the reduction already exceeds max_bm_factor or
+    // max_bm_res/Δin (with the defaults: passes at ρ = 1, 2, 4, 8, 16).
+    if (bm === 'none' || !hit || reduction > maxReduction) break;
+    if (bm === 'iterative-worst-case' && !worstCaseUsed) {
+      // Second round: switch to the abs-max-np-sum scale, reduction back to 1 (§4.2).
+      worstCaseUsed = true;
+      let absMax = 0;
+      let positiveSum = 0;
+      let negativeSum = 0;
+      for (let j = 0; j < inSize; j++) {
+        const v = x[j]!;
+        absMax = Math.max(absMax, Math.abs(v));
+        if (v > 0) positiveSum += v;
+        else negativeSum -= v;
+      }
+      alpha = Math.max(alpha, absMaxNpSum(absMax, positiveSum, negativeSum, io, inputStep));
+      reduction = 1;
+    } else {
+      reduction *= 2;
+    }
+  }
+  const rescale = io.outScale * alpha * reduction;
+  for (let i = 0; i < outSize; i++) out[i] = y[i]! * rescale;
   return passes;
 }
 

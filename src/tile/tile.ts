@@ -124,7 +124,7 @@ export class AnalogTile {
     // use them in place (src/kernels/); the numbers are the same either way.
     const lin = this.device.linear;
     const pulseKernel = lin !== undefined && this.device.writeNoise === 0;
-    const arena = arenaFor(rows, cols, pulseKernel ? 9 : 2);
+    const arena = arenaFor(rows, cols, pulseKernel ? 11 : 2);
     this.reference = arena && pulseKernel ? arena.f64(this.size) : new Float64Array(this.size);
     const idealReference = this.device.idealReference;
     if (idealReference) for (let k = 0; k < this.size; k++) this.reference[k] = idealReference(k);
@@ -132,23 +132,19 @@ export class AnalogTile {
     this.apparent = this.device.writeNoise > 0 ? new Float64Array(this.size) : this.conductance;
     this.effective = arena ? arena.f64(this.size) : new Float64Array(this.size);
     if (arena && lin && pulseKernel) {
-      const copy = (values: Float64Array) => {
-        const resident = arena.f64(this.size);
-        resident.set(values);
-        return resident;
-      };
+      // One 64-byte line per device for the pulse kernel: b_max, b_min, Δ⁺ offset and slope, Δ⁻
+      // offset and slope negated (assembly/gemm.ts `pulseLinear`).
+      const params = arena.f64(8 * this.size);
       const hidden = this.device.hidden;
-      this.pulseKernel = {
-        arena,
-        effective: this.effective,
-        reference: this.reference,
-        bmax: copy(hidden.bmax),
-        bmin: copy(hidden.bmin),
-        offsetUp: copy(lin.offsetUp),
-        slopeUp: copy(lin.slopeUp),
-        offsetDown: copy(lin.offsetDown),
-        slopeDown: copy(lin.slopeDown),
-      };
+      for (let k = 0; k < this.size; k++) {
+        params[8 * k] = hidden.bmax[k]!;
+        params[8 * k + 1] = hidden.bmin[k]!;
+        params[8 * k + 2] = lin.offsetUp[k]!;
+        params[8 * k + 3] = lin.slopeUp[k]!;
+        params[8 * k + 4] = -lin.offsetDown[k]!;
+        params[8 * k + 5] = -lin.slopeDown[k]!;
+      }
+      this.pulseKernel = { arena, effective: this.effective, reference: this.reference, params };
     }
     this.setWeights(new Float64Array(this.size));
   }

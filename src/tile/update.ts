@@ -12,12 +12,8 @@ export interface PulseKernel {
   /** The tile's effective weights and reference (resident), kept as eff = g − ref by the kernel. */
   readonly effective: Float64Array;
   readonly reference: Float64Array;
-  readonly bmax: Float64Array;
-  readonly bmin: Float64Array;
-  readonly offsetUp: Float64Array;
-  readonly slopeUp: Float64Array;
-  readonly offsetDown: Float64Array;
-  readonly slopeDown: Float64Array;
+  /** Per device, 8 f64: b_max, b_min, Δ⁺ offset, Δ⁺ slope, −Δ⁻ offset, −Δ⁻ slope, (2 unused). */
+  readonly params: Float64Array;
 }
 
 /** The device state an update writes: conductances in device order (row-major, rows × cols). */
@@ -320,7 +316,7 @@ class WasmPulseBatch {
     const head = [
       this.pending, rows, cols,
       sc.xBits.byteOffset, sc.dBits.byteOffset, sc.active.byteOffset, sc.activeCount.byteOffset, sc.xv.byteOffset, sc.dv.byteOffset,
-      conductance.byteOffset, k.bmax.byteOffset, k.bmin.byteOffset, k.offsetUp.byteOffset, k.slopeUp.byteOffset, k.offsetDown.byteOffset, k.slopeDown.byteOffset,
+      conductance.byteOffset, k.params.byteOffset,
       this.lin.sigma, this.lin.multNoise ? 1 : 0, sc.rng.byteOffset,
     ];
     this.totals[0] = 0;

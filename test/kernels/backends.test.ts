@@ -107,7 +107,7 @@ describe('conformance of every backend with the TS reference', () => {
       const outputs: number[] = [];
       const passes: number[] = [];
       const saturating = { outBound: 1.5, outNoise: 0.1 };
-      const ios = [{ isPerfect: true }, {}, { ...saturating, boundManagement: 'iterative' }, { ...saturating, boundManagement: 'iterative-worst-case' }, { ...saturating, boundManagement: 'none' }];
+      const ios = [{ isPerfect: true }, {}, { ...saturating, boundManagement: 'iterative' as const }, { ...saturating, boundManagement: 'iterative-worst-case' as const }, { ...saturating, boundManagement: 'none' as const }];
       for (const io of ios) {
         const tile = new AnalogTile({ rows: 96, cols: 130, device, seed: 2, forward: io, backward: io });
         tile.setWeights(w);
