@@ -249,14 +249,19 @@ let s3: u32 = 0;
 let zk: usize = 0;
 let zw: usize = 0;
 let zf: usize = 0;
+let zi: usize = 0;
 const ZIGGURAT_R: f64 = 3.442619855899;
 const U32_TO_UNIT: f64 = 2.3283064365386963e-10;
 
-/** Where the three ziggurat tables (128 f64 each) lie. */
-export function setZigguratTables(k: usize, w: usize, f: usize): void {
+/**
+ * Where the ziggurat tables lie: k, w, f (128 f64 each) and ⌈k⌉ as i32 (128), so the fast path
+ * compares integers: for an integer h, |h| < k ⇔ |h| < ⌈k⌉.
+ */
+export function setZigguratTables(k: usize, w: usize, f: usize, kCeil: usize): void {
   zk = k;
   zw = w;
   zf = f;
+  zi = kCeil;
 }
 
 @inline function nextU32(): u32 {
@@ -358,7 +363,7 @@ export function pulseLinear(
           const iz = <i32>(u & 127);
           const hz = <i32>u >> 7;
           let z: f64;
-          if (<f64>abs<i32>(hz) < load<f64>(zk + (<usize>iz << 3))) {
+          if (abs<i32>(hz) < load<i32>(zi + (<usize>iz << 2))) {
             z = <f64>hz * load<f64>(zw + (<usize>iz << 3));
           } else {
             s0 = a0;
@@ -515,7 +520,7 @@ export function ioOutput(
         const iz = <i32>(u & 127);
         const hz = <i32>u >> 7;
         let z: f64;
-        if (<f64>abs<i32>(hz) < load<f64>(zk + (<usize>iz << 3))) {
+        if (abs<i32>(hz) < load<i32>(zi + (<usize>iz << 2))) {
           z = <f64>hz * load<f64>(zw + (<usize>iz << 3));
         } else {
           s0 = a0;

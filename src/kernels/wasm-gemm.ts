@@ -21,7 +21,7 @@ export interface WasmKernels {
   gemmTNCols(w: number, rows: number, cols: number, colStart: number, colEnd: number, x: number, y: number, batch: number): void;
   interleavePairs(x: number, cols: number, batch: number, out: number): void;
   rankUpdate(w: number, rows: number, cols: number, x: number, d: number, batch: number, lr: number, list: number): void;
-  setZigguratTables(k: number, w: number, f: number): void;
+  setZigguratTables(k: number, w: number, f: number, kCeil: number): void;
   pulseTrains(probs: number, n: number, bl: number, bits: number, active: number, rng: number): number;
   ioOutput(
     y: number, out: number, alpha: number, m: number, from: number, to: number,
@@ -191,7 +191,7 @@ export class WasmArena {
     const c = ARENA_CHUNK;
     const t = threads ? threads.size : 1;
     const perThread = 4 * cols + 8 * 32 * cols + 16 + 48;
-    const scratchBytes = 8 * (3 * c * n) + 4 * (c * cols + c * rows + c * cols + c) + 8 * (c * cols + c * rows) + 16 * rows + 4 * c + 3 * 128 * 8 + 8 * n + 16 + t * perThread + 8 * (2 * c * n + c + n) + 16 + 5 * 16;
+    const scratchBytes = 8 * (3 * c * n) + 4 * (c * cols + c * rows + c * cols + c) + 8 * (c * cols + c * rows) + 16 * rows + 4 * c + 3 * 128 * 8 + 512 + 8 * n + 16 + t * perThread + 8 * (2 * c * n + c + n) + 16 + 5 * 16;
     const bytes = BASE + 8 * f64Arrays * rows * cols + scratchBytes + 16 * 32;
     const pages = Math.ceil(bytes / PAGE);
     const memory = threads ? new api.Memory({ initial: pages, maximum: pages, shared: true }) : new api.Memory({ initial: pages });
@@ -203,12 +203,13 @@ export class WasmArena {
     this.gemmX = this.take(8 * c * n);
     this.gemmXi = this.take(8 * c * n);
     this.gemmY = this.take(8 * c * n);
-    const tables = this.take(3 * 128 * 8);
+    const tables = this.take(3 * 128 * 8 + 128 * 4);
     const zig = new Float64Array(this.buffer, tables, 3 * 128);
     zig.set(zigK, 0);
     zig.set(zigW, 128);
     zig.set(zigF, 256);
-    this.kernels.setZigguratTables(tables, tables + 1024, tables + 2048);
+    new Int32Array(this.buffer, tables + 3072, 128).set(zigK.map(Math.ceil));
+    this.kernels.setZigguratTables(tables, tables + 1024, tables + 2048, tables + 3072);
     this.scratch = {
       xBits: new Uint32Array(this.buffer, this.take(4 * c * cols), c * cols),
       dBits: new Uint32Array(this.buffer, this.take(4 * c * rows), c * rows),

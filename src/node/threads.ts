@@ -47,7 +47,7 @@ for (;;) {
       const m = receiveMessageOnPort(port).message;
       const env = { memory: m.memory, log: Math.log, exp: Math.exp, abort() { throw new Error('wasm abort'); } };
       const e = new WebAssembly.Instance(mod, { env }).exports;
-      e.setZigguratTables(m.tables, m.tables + 1024, m.tables + 2048);
+      e.setZigguratTables(m.tables, m.tables + 1024, m.tables + 2048, m.tables + 3072);
       instances.set(m.id, e);
     } else if (op === ${Op.Unregister}) {
       instances.delete(ctl[${ARENA}]);
