@@ -301,6 +301,17 @@ function normalSlow(hz: i32, iz: i32): f64 {
 }
 
 /**
+ * One pulse on a linear-response device, direction folded into the parameters (Δ⁻ stored
+ * negated): g + (offset + slope·g)(1 + noise) (multiplicative c2c noise) or
+ * g + slope·g + offset(1 + noise) (additive), then the clip to [lo, hi]; as `pulseLinearElement`.
+ */
+@inline function pulseStep(g: f64, offset: f64, slope: f64, noise: f64, hi: f64, lo: f64, mult: i32): f64 {
+  let v = mult ? g + (offset + slope * g) * (1.0 + noise) : g + slope * g + offset * (1.0 + noise);
+  v = select<f64>(hi, v, v > hi);
+  return select<f64>(lo, v, v < lo);
+}
+
+/**
  * The coincidences and pulses of `samples` one-word (BL ≤ 32) stochastic-compressed updates of a
  * linear-response device array, in the order of src/tile/update.ts: per row, the samples in order;
  * per sample, the active columns compacted, then each hit element's `popcount(x & d)` pulses of
@@ -348,7 +359,9 @@ export function pulseLinear(
         n += <i32>((m | (0 - m)) >> 31);
         total += <i32>popcnt<u32>(m);
       }
-      if (noisy) {
+      if (!noisy) {
+        memory.fill(zbuf, 0, <usize>total << 3);
+      } else {
         // The normals of all this row-sample's pulses first, in draw order (a tight loop the CPU
         // pipelines), then the pulses consume them in the same order: the same numbers.
         for (let q = 0; q < total; q++) {
@@ -381,45 +394,68 @@ export function pulseLinear(
       }
       let zq: usize = zbuf;
       const xs = xv + ((<usize>s * cols) << 3);
-      for (let h = 0; h < n; h++) {
+      // Two elements at a time: their pulse chains are independent, so the CPU overlaps them.
+      // Each element still takes its own pulses, with its own normals, in order.
+      let h = 0;
+      for (; h + 1 < n; h += 2) {
+        const jA = load<i32>(hits + (<usize>h << 2));
+        const jB = load<i32>(hits + (<usize>(h + 1) << 2));
+        const cA = <i32>popcnt<u32>(load<u32>(xb + (<usize>jA << 2)) & dWord);
+        const cB = <i32>popcnt<u32>(load<u32>(xb + (<usize>jB << 2)) & dWord);
+        const kA = (rowBase + <usize>jA) << 3;
+        const kB = (rowBase + <usize>jB) << 3;
+        const pA = params + (kA << 3);
+        const pB = params + (kB << 3);
+        const upA = load<f64>(xs + (<usize>jA << 3)) * di < 0;
+        const upB = load<f64>(xs + (<usize>jB << 3)) * di < 0;
+        const hiA = load<f64>(pA), loA = load<f64>(pA, 8);
+        const hiB = load<f64>(pB), loB = load<f64>(pB, 8);
+        const dA = pA + select<usize>(0, 16, upA);
+        const dB = pB + select<usize>(0, 16, upB);
+        const offA = load<f64>(dA, 16), slA = load<f64>(dA, 24);
+        const offB = load<f64>(dB, 16), slB = load<f64>(dB, 24);
+        let gA = load<f64>(g + kA);
+        let gB = load<f64>(g + kB);
+        let zA = zq;
+        let zB = zq + (<usize>cA << 3);
+        zq = zB + (<usize>cB << 3);
+        const common = min(cA, cB);
+        for (let p = 0; p < common; p++) {
+          gA = pulseStep(gA, offA, slA, load<f64>(zA), hiA, loA, multNoise);
+          gB = pulseStep(gB, offB, slB, load<f64>(zB), hiB, loB, multNoise);
+          zA += 8;
+          zB += 8;
+        }
+        for (let p = common; p < cA; p++) {
+          gA = pulseStep(gA, offA, slA, load<f64>(zA), hiA, loA, multNoise);
+          zA += 8;
+        }
+        for (let p = common; p < cB; p++) {
+          gB = pulseStep(gB, offB, slB, load<f64>(zB), hiB, loB, multNoise);
+          zB += 8;
+        }
+        up += select<i64>(cA, 0, upA) + select<i64>(cB, 0, upB);
+        down += select<i64>(0, cA, upA) + select<i64>(0, cB, upB);
+        store<f64>(g + kA, gA);
+        store<f64>(eff + kA, gA - load<f64>(ref + kA));
+        store<f64>(g + kB, gB);
+        store<f64>(eff + kB, gB - load<f64>(ref + kB));
+      }
+      if (h < n) {
         const j = load<i32>(hits + (<usize>h << 2));
         const count = <i32>popcnt<u32>(load<u32>(xb + (<usize>j << 2)) & dWord);
         const k = (rowBase + <usize>j) << 3;
-        // The element's parameters, packed in one 64-byte line: b_max, b_min, Δ⁺ offset and slope,
-        // then the Δ⁻ offset and slope negated (the direction folded in, see below).
         const pk = params + (k << 3);
+        const isUp = load<f64>(xs + (<usize>j << 3)) * di < 0;
         const hi = load<f64>(pk);
         const lo = load<f64>(pk, 8);
-        let gk = load<f64>(g + k);
-        const isUp = load<f64>(xs + (<usize>j << 3)) * di < 0;
-        // Branch-free direction (the sign is random per element). −(a + b·g)·c equals
-        // (−a + (−b)·g)·c bit for bit (negation is exact and rounding is symmetric), so the Δ⁻
-        // parameters are stored negated: g − Δ becomes g + (signed Δ), the same numbers.
-        const pd = pk + (select<usize>(0, 16, isUp));
+        const pd = pk + select<usize>(0, 16, isUp);
         const offset = load<f64>(pd, 16);
         const slope = load<f64>(pd, 24);
-        if (multNoise) {
-          for (let p = 0; p < count; p++) {
-            let noise: f64 = 0;
-            if (noisy) {
-              noise = load<f64>(zq);
-              zq += 8;
-            }
-            gk = gk + (offset + slope * gk) * (1.0 + noise);
-            gk = select<f64>(hi, gk, gk > hi);
-            gk = select<f64>(lo, gk, gk < lo);
-          }
-        } else {
-          for (let p = 0; p < count; p++) {
-            let noise: f64 = 0;
-            if (noisy) {
-              noise = load<f64>(zq);
-              zq += 8;
-            }
-            gk = gk + slope * gk + offset * (1.0 + noise);
-            gk = select<f64>(hi, gk, gk > hi);
-            gk = select<f64>(lo, gk, gk < lo);
-          }
+        let gk = load<f64>(g + k);
+        for (let p = 0; p < count; p++) {
+          gk = pulseStep(gk, offset, slope, load<f64>(zq), hi, lo, multNoise);
+          zq += 8;
         }
         up += select<i64>(count, 0, isUp);
         down += select<i64>(0, count, isUp);
