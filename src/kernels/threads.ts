@@ -8,6 +8,11 @@
 export interface KernelThreads {
   /** Threads in all, the calling one included (≥ 2 for a pool that does anything). */
   readonly size: number;
+  /**
+   * Calls smaller than this (device-samples for the pulsed update, multiply-adds for products)
+   * stay on the calling thread: waking a worker costs tens of microseconds.
+   */
+  readonly minWork: number;
   /** Makes an arena's shared memory known to every worker; `tables` is its ziggurat table offset. */
   register(id: number, memory: unknown, tables: number): void;
   /** Forgets an arena (its memory is freed once no thread holds it). */

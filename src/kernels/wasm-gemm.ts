@@ -263,7 +263,7 @@ export class WasmArena {
     // Threads only while the pool the arena was registered with is still the active one, and
     // only for calls large enough to pay for the hand-over.
     const threads = this.threads !== null && this.threads === kernelThreads() ? this.threads : null;
-    const parts = threads && work >= 1 << 15 ? Math.min(threads.size, rows) : 1;
+    const parts = threads && work >= threads.minWork ? Math.min(threads.size, rows) : 1;
     const ranges = splitRange(rows, parts);
     const argsOf = (t: number) => {
       const own = this.threadScratch[t]!;
@@ -313,7 +313,7 @@ export class WasmArena {
     const threads = this.threads !== null && this.threads === kernelThreads() ? this.threads : null;
     for (let start = 0; start < batch; start += ARENA_CHUNK) {
       const n = Math.min(ARENA_CHUNK, batch - start);
-      const parts = threads && n * rows * cols >= 1 << 16 ? Math.min(threads.size, outSize >> 1) : 1;
+      const parts = threads && n * rows * cols >= threads.minWork ? Math.min(threads.size, outSize >> 1) : 1;
       if (parts <= 1) {
         runGemm(this.kernels, heap, weights.byteOffset, rows, cols, transposed, x.subarray(start * inSize, (start + n) * inSize), this.gemmX / 8, this.gemmXi / 8, this.gemmY / 8, n);
       } else {

@@ -16,8 +16,11 @@ const ARENA = 3;
 const KERNEL = 4;
 const FAILED = 5;
 const ARGS = 32; // f64 slots per worker
-/** Busy-wait iterations (tens of µs) before a thread sleeps on the futex. */
-const SPIN = 1 << 16;
+// No busy-waiting before Atomics.wait: a version that spun ~65 k iterations first was faster on
+// short calls but gave, in about one long AGAD run in three, results that differed from one
+// thread (cause not found; see BENCHMARKS.md). Without the spin, 5 of 5 runs matched.
+/** 2²⁰ device-samples or multiply-adds (≈ 1 ms of work): smaller calls stay on the caller. */
+const DEFAULT_MIN_WORK = 1 << 20;
 const Op = { Run: 0, Register: 1, Exit: 2, Unregister: 3 } as const;
 type Op = (typeof Op)[keyof typeof Op];
 
@@ -32,9 +35,6 @@ const mod = new WebAssembly.Module(moduleBytes);
 const instances = new Map();
 let generation = 0;
 for (;;) {
-  // Spin a little before sleeping: calls come in quick succession during training, and a futex
-  // wake-up costs more than a short kernel call.
-  for (let spin = 0; spin < ${SPIN} && Atomics.load(ctl, ${GENERATION}) === generation; spin++);
   Atomics.wait(ctl, ${GENERATION}, generation);
   generation = Atomics.load(ctl, ${GENERATION});
   const op = ctl[${OP}];
@@ -71,6 +71,7 @@ function decodeBase64(text: string): Uint8Array {
 
 export class NodeKernelThreads implements KernelThreads {
   readonly size: number;
+  readonly minWork: number;
   /** Kernel calls run on the workers so far. */
   calls = 0;
   private readonly workers: { worker: Worker; port: MessagePort }[];
@@ -78,9 +79,10 @@ export class NodeKernelThreads implements KernelThreads {
   private readonly args: Float64Array;
   private closed = false;
 
-  /** `size` threads in all: the calling thread and size − 1 workers. */
-  constructor(size: number) {
+  /** `size` threads in all: the calling thread and size − 1 workers; calls below `minWork` stay on the caller. */
+  constructor(size: number, minWork = DEFAULT_MIN_WORK) {
     this.size = size;
+    this.minWork = minWork;
     this.args = new Float64Array(new SharedArrayBuffer(8 * ARGS * Math.max(1, size - 1)));
     const moduleBytes = decodeBase64(wasmKernelsSharedBase64);
     this.workers = Array.from({ length: size - 1 }, (_, index) => {
@@ -109,7 +111,6 @@ export class NodeKernelThreads implements KernelThreads {
     } catch (error) {
       ownError = error;
     }
-    for (let spin = 0; spin < SPIN && Atomics.load(c, PENDING) !== 0; spin++);
     for (;;) {
       const pending = Atomics.load(c, PENDING);
       if (pending === 0) break;
@@ -158,13 +159,13 @@ export class NodeKernelThreads implements KernelThreads {
  * Uses `threads` threads for the kernels of tiles made from now on (1: none). Returns a function
  * that stops them. Results are the same for every thread count.
  */
-export function useKernelThreads(threads: number): () => void {
+export function useKernelThreads(threads: number, options: { minWork?: number } = {}): () => void {
   if (!Number.isInteger(threads) || threads < 1) throw new Error(`aimsim: threads must be an integer >= 1 (got ${threads})`);
   if (threads === 1) {
     setKernelThreads(null);
     return () => {};
   }
-  const pool = new NodeKernelThreads(threads);
+  const pool = new NodeKernelThreads(threads, options.minWork);
   setKernelThreads(pool);
   return () => {
     setKernelThreads(null);

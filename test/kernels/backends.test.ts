@@ -22,7 +22,8 @@ const backends: Backend[] = ['ts', 'wasm', 'wasm+2 threads'];
 /** Runs `body` with the backend selected and restores the default (wasm, no threads) after. */
 async function withBackend<T>(backend: Backend, body: () => T | Promise<T>): Promise<T> {
   setKernelBackend(backend === 'ts' ? 'ts' : 'wasm');
-  const stop = useKernelThreads(backend === 'wasm+2 threads' ? 2 : 1);
+  // A low threshold, so that the small test arrays are split over the threads.
+  const stop = useKernelThreads(backend === 'wasm+2 threads' ? 2 : 1, { minWork: 1 << 12 });
   try {
     return await body();
   } finally {
