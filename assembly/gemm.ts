@@ -301,6 +301,49 @@ function normalSlow(hz: i32, iz: i32): f64 {
 }
 
 /**
+ * dst[q] = scale·z_q for q < count, z the standard normals of the stream whose state (4 u32) is
+ * at `rng`, in draw order: xoshiro128** and the ziggurat of src/rng/rng.ts (fast path with the
+ * state in locals, the rare slow path through the globals). The state is written back.
+ */
+function fillNormals(dst: usize, count: i32, scale: f64, rng: usize): void {
+  let a0 = load<u32>(rng);
+  let a1 = load<u32>(rng, 4);
+  let a2 = load<u32>(rng, 8);
+  let a3 = load<u32>(rng, 12);
+  for (let q = 0; q < count; q++) {
+    const u = rotl<u32>(a1 * 5, 7) * 9;
+    const t = a1 << 9;
+    a2 ^= a0;
+    a3 ^= a1;
+    a1 ^= a2;
+    a0 ^= a3;
+    a2 ^= t;
+    a3 = rotl<u32>(a3, 11);
+    const iz = <i32>(u & 127);
+    const hz = <i32>u >> 7;
+    let z: f64;
+    if (abs<i32>(hz) < load<i32>(zi + (<usize>iz << 2))) {
+      z = <f64>hz * load<f64>(zw + (<usize>iz << 3));
+    } else {
+      s0 = a0;
+      s1 = a1;
+      s2 = a2;
+      s3 = a3;
+      z = normalSlow(hz, iz);
+      a0 = s0;
+      a1 = s1;
+      a2 = s2;
+      a3 = s3;
+    }
+    store<f64>(dst + (<usize>q << 3), scale * z);
+  }
+  store<u32>(rng, a0);
+  store<u32>(rng, a1, 4);
+  store<u32>(rng, a2, 8);
+  store<u32>(rng, a3, 12);
+}
+
+/**
  * One pulse on a linear-response device, direction folded into the parameters (Δ⁻ stored
  * negated): g + (offset + slope·g)(1 + noise) (multiplicative c2c noise) or
  * g + slope·g + offset(1 + noise) (additive), then the clip to [lo, hi]; as `pulseLinearElement`.
@@ -337,11 +380,6 @@ export function pulseLinear(
   const noisy = sigma > 0;
   for (let i = rowStart; i < rowEnd; i++) {
     const r = rng + (<usize>i << 4);
-    // The row's stream in locals (the globals only around the ziggurat's rare slow path).
-    let a0 = load<u32>(r);
-    let a1 = load<u32>(r, 4);
-    let a2 = load<u32>(r, 8);
-    let a3 = load<u32>(r, 12);
     const rowBase = <usize>i * <usize>cols;
     for (let s = 0; s < samples; s++) {
       const dWord = load<u32>(dBits + ((<usize>s * rows + i) << 2));
@@ -359,39 +397,10 @@ export function pulseLinear(
         n += <i32>((m | (0 - m)) >> 31);
         total += <i32>popcnt<u32>(m);
       }
-      if (!noisy) {
-        memory.fill(zbuf, 0, <usize>total << 3);
-      } else {
-        // The normals of all this row-sample's pulses first, in draw order (a tight loop the CPU
-        // pipelines), then the pulses consume them in the same order: the same numbers.
-        for (let q = 0; q < total; q++) {
-          const u = rotl<u32>(a1 * 5, 7) * 9;
-          const t = a1 << 9;
-          a2 ^= a0;
-          a3 ^= a1;
-          a1 ^= a2;
-          a0 ^= a3;
-          a2 ^= t;
-          a3 = rotl<u32>(a3, 11);
-          const iz = <i32>(u & 127);
-          const hz = <i32>u >> 7;
-          let z: f64;
-          if (abs<i32>(hz) < load<i32>(zi + (<usize>iz << 2))) {
-            z = <f64>hz * load<f64>(zw + (<usize>iz << 3));
-          } else {
-            s0 = a0;
-            s1 = a1;
-            s2 = a2;
-            s3 = a3;
-            z = normalSlow(hz, iz);
-            a0 = s0;
-            a1 = s1;
-            a2 = s2;
-            a3 = s3;
-          }
-          store<f64>(zbuf + (<usize>q << 3), sigma * z);
-        }
-      }
+      // The normals of all this row-sample's pulses first, in draw order (a tight loop the CPU
+      // pipelines), then the pulses consume them in the same order: the same numbers.
+      if (noisy) fillNormals(zbuf, total, sigma, r);
+      else memory.fill(zbuf, 0, <usize>total << 3);
       let zq: usize = zbuf;
       const xs = xv + ((<usize>s * cols) << 3);
       // Two elements at a time: their pulse chains are independent, so the CPU overlaps them.
@@ -463,10 +472,6 @@ export function pulseLinear(
         store<f64>(eff + k, gk - load<f64>(ref + k));
       }
     }
-    store<u32>(r, a0);
-    store<u32>(r, a1, 4);
-    store<u32>(r, a2, 8);
-    store<u32>(r, a3, 12);
   }
   store<f64>(out, <f64>up);
   store<f64>(out, <f64>down, 8);
@@ -525,52 +530,24 @@ export function pulseTrains(probs: usize, n: i32, bl: i32, bits: usize, active: 
  * clipping at ±bound (0: unbounded), then OUT[b] = y'·(outScale·α_b). Stops at the first sample
  * that saturates while bound management may act (`bmActive`), its noise drawn and its row of OUT
  * holding y' unscaled, and returns its index (the caller redoes it); else returns `to`. The same
- * arithmetic and draws as the TS loop; the stream's state is read and written back.
+ * arithmetic and draws as the TS loop; the stream's state is read and written back. `z` is
+ * scratch for m f64.
  */
 export function ioOutput(
   y: usize, out: usize, alpha: usize, m: i32, from: i32, to: i32,
-  asym: f64, noise: f64, scale: usize, step: f64, bound: f64, testNegative: i32, bmActive: i32, outScale: f64, rng: usize,
+  asym: f64, noise: f64, scale: usize, step: f64, bound: f64, testNegative: i32, bmActive: i32, outScale: f64, rng: usize, z: usize,
 ): i32 {
-  let a0 = load<u32>(rng);
-  let a1 = load<u32>(rng, 4);
-  let a2 = load<u32>(rng, 8);
-  let a3 = load<u32>(rng, 12);
   let b = from;
   for (; b < to; b++) {
     const yb = y + <usize>(b * m) * 8;
     const ob = out + <usize>(b * m) * 8;
+    // The vector's output-noise normals, one per output in order, drawn up front.
+    if (noise > 0) fillNormals(z, m, 1.0, rng);
     let hit = false;
     for (let i = 0; i < m; i++) {
       let v = load<f64>(yb + <usize>i * 8);
       if (v < 0 && asym != 0) v *= 1 - asym;
-      if (noise > 0) {
-        // xoshiro128** and the ziggurat's fast path with the state in locals (slow path via the globals)
-        const u = rotl<u32>(a1 * 5, 7) * 9;
-        const t = a1 << 9;
-        a2 ^= a0;
-        a3 ^= a1;
-        a1 ^= a2;
-        a0 ^= a3;
-        a2 ^= t;
-        a3 = rotl<u32>(a3, 11);
-        const iz = <i32>(u & 127);
-        const hz = <i32>u >> 7;
-        let z: f64;
-        if (abs<i32>(hz) < load<i32>(zi + (<usize>iz << 2))) {
-          z = <f64>hz * load<f64>(zw + (<usize>iz << 3));
-        } else {
-          s0 = a0;
-          s1 = a1;
-          s2 = a2;
-          s3 = a3;
-          z = normalSlow(hz, iz);
-          a0 = s0;
-          a1 = s1;
-          a2 = s2;
-          a3 = s3;
-        }
-        v += noise * (scale ? load<f64>(scale + <usize>i * 8) : 1.0) * z;
-      }
+      if (noise > 0) v += noise * (scale ? load<f64>(scale + <usize>i * 8) : 1.0) * load<f64>(z + <usize>i * 8);
       if (step != 0) {
         const q = Math.floor(Math.abs(v) / step + 0.5) * step;
         v = v < 0 ? -q : q;
@@ -590,9 +567,5 @@ export function ioOutput(
     const rescale = outScale * load<f64>(alpha + <usize>b * 8) * 1.0;
     for (let i = 0; i < m; i++) store<f64>(ob + <usize>i * 8, load<f64>(ob + <usize>i * 8) * rescale);
   }
-  store<u32>(rng, a0);
-  store<u32>(rng, a1, 4);
-  store<u32>(rng, a2, 8);
-  store<u32>(rng, a3, 12);
   return b;
 }

@@ -25,7 +25,7 @@ export interface WasmKernels {
   pulseTrains(probs: number, n: number, bl: number, bits: number, active: number, rng: number): number;
   ioOutput(
     y: number, out: number, alpha: number, m: number, from: number, to: number,
-    asym: number, noise: number, scale: number, step: number, bound: number, testNegative: number, bmActive: number, outScale: number, rng: number,
+    asym: number, noise: number, scale: number, step: number, bound: number, testNegative: number, bmActive: number, outScale: number, rng: number, z: number,
   ): number;
   pulseLinear(
     samples: number, rows: number, cols: number,
@@ -177,7 +177,7 @@ export class WasmArena {
   readonly scratch: {
     xBits: Uint32Array; dBits: Uint32Array; active: Int32Array; activeCount: Int32Array;
     xv: Float64Array; dv: Float64Array; rng: Uint32Array; list: Int32Array; probs: Float64Array; trainRng: Uint32Array;
-    ioY: Float64Array; ioOut: Float64Array; ioAlpha: Float64Array; ioScale: Float64Array; ioRng: Uint32Array;
+    ioY: Float64Array; ioOut: Float64Array; ioAlpha: Float64Array; ioScale: Float64Array; ioRng: Uint32Array; ioZ: Float64Array;
   };
   /** Per-thread scratch of the pulse kernel (index 0: the calling thread). */
   readonly threadScratch: { hits: Int32Array; zbuf: Float64Array; out: Float64Array }[];
@@ -191,7 +191,7 @@ export class WasmArena {
     const c = ARENA_CHUNK;
     const t = threads ? threads.size : 1;
     const perThread = 4 * cols + 8 * 32 * cols + 16 + 48;
-    const scratchBytes = 8 * (3 * c * n) + 4 * (c * cols + c * rows + c * cols + c) + 8 * (c * cols + c * rows) + 16 * rows + 4 * c + 3 * 128 * 8 + 512 + 8 * n + 16 + t * perThread + 8 * (2 * c * n + c + n) + 16 + 5 * 16;
+    const scratchBytes = 8 * (3 * c * n) + 4 * (c * cols + c * rows + c * cols + c) + 8 * (c * cols + c * rows) + 16 * rows + 4 * c + 3 * 128 * 8 + 512 + 8 * n + 16 + t * perThread + 8 * (2 * c * n + c + 2 * n) + 16 + 6 * 16;
     const bytes = BASE + 8 * f64Arrays * rows * cols + scratchBytes + 16 * 32;
     const pages = Math.ceil(bytes / PAGE);
     const memory = threads ? new api.Memory({ initial: pages, maximum: pages, shared: true }) : new api.Memory({ initial: pages });
@@ -226,6 +226,7 @@ export class WasmArena {
       ioAlpha: new Float64Array(this.buffer, this.take(8 * c), c),
       ioScale: new Float64Array(this.buffer, this.take(8 * n), n),
       ioRng: new Uint32Array(this.buffer, this.take(16), 4),
+      ioZ: new Float64Array(this.buffer, this.take(8 * n), n),
     };
     this.threadScratch = Array.from({ length: t }, () => ({
       hits: new Int32Array(this.buffer, this.take(4 * cols), cols),

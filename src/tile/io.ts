@@ -177,7 +177,7 @@ export function analogMvm(op: MvmOperands, ctx: MvmContext): number {
         const stop = arena.kernels.ioOutput(
           sc.ioY.byteOffset, sc.ioOut.byteOffset, sc.ioAlpha.byteOffset, outSize, b, n,
           io.outAsymmetry, io.outNoise, ctx.outNoiseScale ? sc.ioScale.byteOffset : 0, outputStep, outBounded ? io.outBound : 0,
-          io.bmTestNegativeBound ? 1 : 0, bmActive, io.outScale, sc.ioRng.byteOffset,
+          io.bmTestNegativeBound ? 1 : 0, bmActive, io.outScale, sc.ioRng.byteOffset, sc.ioZ.byteOffset,
         );
         rng.readState(sc.ioRng, 0);
         output.set(sc.ioOut.subarray(b * outSize, stop * outSize), (start + b) * outSize);
