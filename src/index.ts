@@ -21,3 +21,4 @@ export { LeastSquaresTask, leastSquaresSchema } from './data/least-squares.js';
 export { runLeastSquares, leastSquaresRunSchema } from './experiment/least-squares.js';
 export { runStudy, studyTable, studySchema } from './experiment/study.js';
 export { kernelBackend, kernelBackends, setKernelBackend, kernelThreads, setKernelThreads, type KernelBackend, type KernelThreads } from './kernels/index.js';
+export { useWebKernelThreads, WebKernelThreads, webThreadsUnavailable } from './kernels/web-threads.js';

@@ -49,6 +49,11 @@ function decodeBase64(text: string): Uint8Array {
   return bytes;
 }
 
+/** The bytes of the shared-memory build (what kernel-thread workers compile). */
+export function sharedModuleBytes(): Uint8Array {
+  return decodeBase64(wasmKernelsSharedBase64);
+}
+
 function wasmApi(): WasmApi | null {
   return (globalThis as { WebAssembly?: WasmApi }).WebAssembly ?? null;
 }

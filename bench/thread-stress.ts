@@ -1,0 +1,79 @@
+/**
+ * `npx tsx bench/thread-stress.ts [--algorithm agad] [--batches 2500] [--every 25] [--spin 0]
+ * [--min-work 4096] [--trials 1]`: trains two copies of the Fashion-MNIST benchmark network in
+ * lockstep on the same batches, one with a 2-thread kernel pool and one on a single thread, and
+ * compares every algorithm's full state every `--every` batches. Prints the first batch at which
+ * they differ (and which layer), or that they stayed identical. Used to hunt thread races
+ * (issue 8): threaded results must be bit-identical to one thread.
+ */
+import { loadFiles } from '../src/cli/commands/run.js';
+import { buildNetwork, parseExperiment } from '../src/experiment/run.js';
+import { epochBatches } from '../src/data/batches.js';
+import { gather } from '../src/data/dataset.js';
+import { softmaxCrossEntropy } from '../src/nn/loss.js';
+import { Rng } from '../src/rng/rng.js';
+import { setKernelThreads } from '../src/kernels/threads.js';
+import { NodeKernelThreads } from '../src/node/threads.js';
+import { fmnistAlgorithms, fmnistConfig } from './fmnist.bench.js';
+import type { Sequential } from '../src/nn/sequential.js';
+
+function flag(name: string, fallback: string): string {
+  const at = process.argv.indexOf(name);
+  return at >= 0 && process.argv[at + 1] !== undefined ? process.argv[at + 1]! : fallback;
+}
+
+const algorithmName = flag('--algorithm', 'agad');
+const batches = Number(flag('--batches', '2500'));
+const every = Number(flag('--every', '25'));
+const spin = Number(flag('--spin', '0'));
+const minWork = Number(flag('--min-work', String(1 << 12)));
+const trials = Number(flag('--trials', '1'));
+
+function stateKey(network: Sequential): Map<string, string> {
+  const out = new Map<string, string>();
+  for (const [name, algorithm] of Object.entries(network.algorithms())) out.set(name, JSON.stringify(algorithm.saveState()));
+  return out;
+}
+
+const config = parseExperiment(fmnistConfig(fmnistAlgorithms[algorithmName], batches));
+const dataset = await loadFiles(config.data);
+const size = dataset.shape.reduce((a, b) => a * b, 1);
+let failures = 0;
+for (let trial = 0; trial < trials; trial++) {
+  const pool = new NodeKernelThreads(2, minWork, spin);
+  setKernelThreads(pool);
+  const threaded = buildNetwork(config, dataset.shape, dataset.classes);
+  setKernelThreads(null);
+  const single = buildNetwork(config, dataset.shape, dataset.classes);
+  const order = epochBatches(Math.min(dataset.train.count, batches * 10), 10, Rng.stream(config.seed, 'shuffle'));
+  const step = (network: Sequential, indices: Int32Array, lr: number) => {
+    const { x, labels } = gather(dataset.train, size, indices);
+    const { grad } = softmaxCrossEntropy(network.forward(x, indices.length), labels, indices.length, dataset.classes);
+    network.backward(grad, indices.length, false);
+    network.update(lr);
+  };
+  const started = performance.now();
+  let diverged = -1;
+  for (let b = 0; b < order.length && diverged < 0; b++) {
+    setKernelThreads(pool);
+    step(threaded, order[b]!, config.training.lr);
+    setKernelThreads(null);
+    step(single, order[b]!, config.training.lr);
+    if ((b + 1) % every === 0 || b === order.length - 1) {
+      const a = stateKey(threaded);
+      const c = stateKey(single);
+      for (const [name, text] of a) {
+        if (text !== c.get(name)) {
+          diverged = b + 1;
+          console.log(`trial ${trial}: DIFFERENT after batch ${b + 1} (checked every ${every}), layer ${name}`);
+          break;
+        }
+      }
+    }
+  }
+  if (diverged < 0) console.log(`trial ${trial}: identical for ${order.length} batches (${pool.calls} threaded calls, ${((performance.now() - started) / 1000).toFixed(1)} s)`);
+  else failures++;
+  pool.close();
+}
+console.log(`${algorithmName}: ${failures} of ${trials} trials differed (spin ${spin}, minWork ${minWork})`);
+process.exitCode = failures > 0 ? 1 : 0;

@@ -1,0 +1,45 @@
+// The engine side of test/kernels/web-threads.test.ts: the same pulsed updates and MVMs on a
+// 64 × 72 soft-bounds tile with 1 and with 2 Web Worker kernel threads; the test compares them.
+import { useWebKernelThreads, webThreadsUnavailable } from '/dist/kernels/web-threads.js';
+import { kernelThreads, WasmArena } from '/dist/kernels/index.js';
+import { resolveDevice } from '/dist/devices/index.js';
+import { Rng } from '/dist/rng/index.js';
+import { AnalogTile } from '/dist/tile/index.js';
+
+const random = (rng, n) => Float64Array.from({ length: n }, () => (rng.uniform() < 0.2 ? 0 : rng.normal()));
+
+function exercise() {
+  const device = resolveDevice('soft-bounds', { dwMinStd: 0.3 });
+  const tile = new AnalogTile({ rows: 64, cols: 72, device, seed: 8, update: { desiredBl: 31 } });
+  const rng = Rng.stream(3, 'data');
+  tile.setWeights(random(rng, 64 * 72).map((v) => 0.1 * v));
+  const outputs = [];
+  for (let step = 0; step < 20; step++) {
+    tile.update(random(rng, 20 * 72), random(rng, 20 * 64), 20, 0.05);
+    outputs.push(...tile.forward(random(rng, 20 * 72), 20));
+    outputs.push(...tile.backward(random(rng, 20 * 64), 20));
+  }
+  return {
+    conductance: Array.from(tile.conductance),
+    outputs,
+    counters: tile.counters.snapshot(),
+    resident: WasmArena.holding(tile.conductance) !== undefined,
+    threadedCalls: kernelThreads()?.calls ?? 0,
+  };
+}
+
+try {
+  const unavailable = webThreadsUnavailable();
+  const runs = {};
+  for (const threads of [1, 2]) {
+    const stop = await useWebKernelThreads(threads, { minWork: 1 << 12 });
+    try {
+      runs[threads] = exercise();
+    } finally {
+      stop();
+    }
+  }
+  self.postMessage({ unavailable, runs });
+} catch (error) {
+  self.postMessage({ error: String(error && error.stack ? error.stack : error) });
+}
