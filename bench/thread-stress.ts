@@ -1,19 +1,21 @@
 /**
  * `npx tsx bench/thread-stress.ts [--algorithm agad] [--batches 2500] [--every 25] [--spin 0]
- * [--min-work 4096] [--trials 1]`: trains two copies of the Fashion-MNIST benchmark network in
- * lockstep on the same batches, one with a 2-thread kernel pool and one on a single thread, and
- * compares every algorithm's full state every `--every` batches. Prints the first batch at which
- * they differ (and which layer), or that they stayed identical. Used to hunt thread races
+ * [--min-work 4096] [--trials 1] [--end-to-end]`: trains two copies of the Fashion-MNIST
+ * benchmark network in lockstep on the same batches, one with a 2-thread kernel pool and one on a
+ * single thread, and compares every algorithm's full state every `--every` batches. Prints the
+ * first batch at which they differ (and which layer), or that they stayed identical. With
+ * `--end-to-end` it instead runs whole experiments (runExperiment, as `npm run bench` does) on 2
+ * threads and compares their metrics with one single-thread run. Used to hunt thread races
  * (issue 8): threaded results must be bit-identical to one thread.
  */
 import { loadFiles } from '../src/cli/commands/run.js';
-import { buildNetwork, parseExperiment } from '../src/experiment/run.js';
+import { buildNetwork, parseExperiment, runExperiment } from '../src/experiment/run.js';
 import { epochBatches } from '../src/data/batches.js';
 import { gather } from '../src/data/dataset.js';
 import { softmaxCrossEntropy } from '../src/nn/loss.js';
 import { Rng } from '../src/rng/rng.js';
-import { setKernelThreads } from '../src/kernels/threads.js';
-import { NodeKernelThreads } from '../src/node/threads.js';
+import { kernelThreads, setKernelThreads } from '../src/kernels/threads.js';
+import { NodeKernelThreads, useKernelThreads } from '../src/node/threads.js';
 import { fmnistAlgorithms, fmnistConfig } from './fmnist.bench.js';
 import type { Sequential } from '../src/nn/sequential.js';
 
@@ -33,6 +35,30 @@ function stateKey(network: Sequential): Map<string, string> {
   const out = new Map<string, string>();
   for (const [name, algorithm] of Object.entries(network.algorithms())) out.set(name, JSON.stringify(algorithm.saveState()));
   return out;
+}
+
+if (process.argv.includes('--end-to-end')) {
+  // One pool for all threaded runs, as in `npm run bench`: the arenas of a finished run are
+  // collected (and unregistered from the workers) while the next one trains.
+  const run = async () => {
+    const result = await runExperiment(fmnistConfig(fmnistAlgorithms[algorithmName], batches), { loadDataset: loadFiles });
+    const { seconds: _seconds, ...rest } = result.epochs[0]!;
+    return JSON.stringify(rest);
+  };
+  const reference = await run();
+  const stop = useKernelThreads(2, { minWork, spin });
+  const pool = kernelThreads() as NodeKernelThreads;
+  let differed = 0;
+  for (let trial = 0; trial < trials; trial++) {
+    // (with --expose-gc) collect the previous run's arenas, so their unregistering overlaps this run
+    (globalThis as { gc?: () => void }).gc?.();
+    const same = (await run()) === reference;
+    if (!same) differed++;
+    console.log(`end-to-end trial ${trial}: ${same ? 'identical' : 'DIFFERENT'} (${pool.calls} threaded calls, ${pool.registered} arenas registered, ${pool.unregistered} unregistered so far)`);
+  }
+  stop();
+  console.log(`${algorithmName}: ${differed} of ${trials} end-to-end runs differed from one thread (spin ${spin}, minWork ${minWork})`);
+  process.exit(differed > 0 ? 1 : 0);
 }
 
 const config = parseExperiment(fmnistConfig(fmnistAlgorithms[algorithmName], batches));

@@ -50,18 +50,40 @@ export class CompositeMvm {
   }
 }
 
-/** Noisy, quantised read of column j of a tile: a = W·e_j through `io`, counted as a transfer read. */
+/** Per-tile scratch of the column reads and writes, so that a transfer allocates nothing. */
+const columnScratch = new WeakMap<AnalogTile, { oneHot: Float64Array<ArrayBuffer>; read: Float64Array<ArrayBuffer>; d: Float64Array<ArrayBuffer> }>();
+
+function scratchOf(tile: AnalogTile): { oneHot: Float64Array<ArrayBuffer>; read: Float64Array<ArrayBuffer>; d: Float64Array<ArrayBuffer> } {
+  let s = columnScratch.get(tile);
+  if (!s) {
+    s = { oneHot: new Float64Array(tile.cols), read: new Float64Array(tile.rows), d: new Float64Array(tile.rows) };
+    columnScratch.set(tile, s);
+  }
+  return s;
+}
+
+/**
+ * Noisy, quantised read of column j of a tile: a = W·e_j through `io`, counted as a transfer
+ * read. The result is the tile's scratch: valid until the next `readColumn` of the same tile.
+ */
 export function readColumn(tile: AnalogTile, j: number, io: IoConfig): Float64Array {
-  const oneHot = new Float64Array(tile.cols);
+  const { oneHot, read } = scratchOf(tile);
   oneHot[j] = 1;
-  return tile.read(oneHot, 1, io, 'transfer-read');
+  try {
+    return tile.read(oneHot, 1, io, 'transfer-read', read);
+  } finally {
+    oneHot[j] = 0;
+  }
 }
 
 /** Pulsed write of `values` into column j of a tile: ΔW_·j ≈ +lr·values (x = e_j, d = −values). */
 export function writeColumn(tile: AnalogTile, j: number, values: ArrayLike<number>, lr: number, update: UpdateConfig): void {
-  const oneHot = new Float64Array(tile.cols);
-  oneHot[j] = 1;
-  const d = new Float64Array(tile.rows);
+  const { oneHot, d } = scratchOf(tile);
   for (let i = 0; i < tile.rows; i++) d[i] = -values[i]!;
-  tile.update(oneHot, d, 1, lr, 'transfer', update);
+  oneHot[j] = 1;
+  try {
+    tile.update(oneHot, d, 1, lr, 'transfer', update);
+  } finally {
+    oneHot[j] = 0;
+  }
 }

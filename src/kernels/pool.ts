@@ -18,8 +18,22 @@ const KERNEL = 4;
 const FAILED = 5;
 /** f64 slots per worker for a call's arguments. */
 const ARGS = 32;
-/** 2²⁰ device-samples or multiply-adds (≈ 1 ms of work): smaller calls stay on the caller. */
-export const DEFAULT_MIN_WORK = 1 << 20;
+/**
+ * Polls of the control word before a thread sleeps in Atomics.wait (≈ 100 µs). Calls come in quick
+ * succession during training (the chopped compounds update per sample), and waking a sleeping
+ * thread costs tens of microseconds, more than many calls take. The spin only changes when a
+ * thread notices the next call, never what it computes (BENCHMARKS.md: lockstep and end-to-end
+ * stress runs, bench/thread-stress.ts).
+ */
+export const DEFAULT_SPIN = 1 << 16;
+/**
+ * Calls below this many work units (device-samples of an update, multiply-adds of a product) stay
+ * on the caller: 2¹⁴ with the spin (a hand-over costs about a microsecond), 2²⁰ (≈ 1 ms of work)
+ * without it.
+ */
+export function defaultMinWork(spin: number): number {
+  return spin > 0 ? 1 << 14 : 1 << 20;
+}
 const Op = { Run: 0, Yield: 1, Exit: 2, Unregister: 3 } as const;
 type Op = (typeof Op)[keyof typeof Op];
 
@@ -100,22 +114,26 @@ onMessage((m) => {
 /**
  * The caller's side of the protocol; subclasses create the workers and post to them. `size`
  * threads in all: the calling thread and size − 1 workers; calls below `minWork` stay on the
- * caller; `spin` > 0 polls that many times before each Atomics.wait (caller and workers).
+ * caller; each thread polls `spin` times before it sleeps in Atomics.wait (0: sleep at once).
  */
 export abstract class SharedMemoryKernelThreads implements KernelThreads {
   readonly size: number;
   readonly minWork: number;
   /** Kernel calls run on the workers so far. */
   calls = 0;
+  /** Arenas registered with the workers, and dropped again (collected) so far. */
+  registered = 0;
+  unregistered = 0;
   protected readonly spin: number;
   private readonly control = new Int32Array(new SharedArrayBuffer(64));
   private readonly args: Float64Array;
   private closed = false;
 
-  constructor(size: number, minWork = DEFAULT_MIN_WORK, spin = 0) {
+  constructor(size: number, minWork?: number, spin = DEFAULT_SPIN) {
     if (!Number.isInteger(size) || size < 2) throw new Error(`aimsim: a kernel thread pool needs at least 2 threads (got ${size})`);
+    if (!Number.isInteger(spin) || spin < 0) throw new Error(`aimsim: spin must be an integer >= 0 (got ${spin})`);
     this.size = size;
-    this.minWork = minWork;
+    this.minWork = minWork ?? defaultMinWork(spin);
     this.spin = spin;
     this.args = new Float64Array(new SharedArrayBuffer(8 * ARGS * (size - 1)));
   }
@@ -155,6 +173,7 @@ export abstract class SharedMemoryKernelThreads implements KernelThreads {
   register(id: number, memory: unknown, tables: number): void {
     for (let w = 0; w < this.size - 1; w++) this.post(w, { type: 'register', id, memory, tables });
     this.signal(Op.Yield);
+    this.registered++;
   }
 
   unregister(id: number): void {
@@ -162,6 +181,7 @@ export abstract class SharedMemoryKernelThreads implements KernelThreads {
     // Called from a finalizer: never in the middle of another signal (JS is single-threaded here).
     this.control[ARENA] = id;
     this.signal(Op.Unregister);
+    this.unregistered++;
   }
 
   run(id: number, name: KernelName, args: readonly (readonly number[])[], own: () => void): void {

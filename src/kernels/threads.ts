@@ -10,7 +10,7 @@ export interface KernelThreads {
   readonly size: number;
   /**
    * Calls smaller than this (device-samples for the pulsed update, multiply-adds for products)
-   * stay on the calling thread: waking a worker costs tens of microseconds.
+   * stay on the calling thread, where a hand-over would cost more than it saves.
    */
   readonly minWork: number;
   /** Makes an arena's shared memory known to every worker; `tables` is its ziggurat table offset. */

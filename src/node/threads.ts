@@ -22,7 +22,7 @@ export class NodeKernelThreads extends SharedMemoryKernelThreads {
 
   /**
    * `size` threads in all: the calling thread and size − 1 workers; calls below `minWork` stay on
-   * the caller; `spin` > 0 polls that many times before each Atomics.wait (workers and caller).
+   * the caller; each thread polls `spin` times (default 2¹⁶) before it sleeps in Atomics.wait.
    */
   constructor(size: number, minWork?: number, spin?: number) {
     super(size, minWork, spin);
@@ -42,7 +42,9 @@ export class NodeKernelThreads extends SharedMemoryKernelThreads {
 
 /**
  * Uses `threads` threads for the kernels of tiles made from now on (1: none). Returns a function
- * that stops them. Results are the same for every thread count.
+ * that stops them. Results are the same for every thread count and every option. `spin: 0` makes
+ * idle threads sleep at once (less CPU when cores are shared, slower hand-overs); `minWork` is the
+ * smallest call that is split (default 2¹⁴ work units with the spin, 2²⁰ without).
  */
 export function useKernelThreads(threads: number, options: { minWork?: number; spin?: number } = {}): () => void {
   return installKernelThreads(threads, (n) => new NodeKernelThreads(n, options.minWork, options.spin));
