@@ -355,6 +355,34 @@ function fillNormals(dst: usize, count: i32, scale: f64, rng: usize): void {
 }
 
 /**
+ * For each of `samples` samples (cols columns, trains xBits, active columns `active`/`activeCount`
+ * as `pulseTrains` left them), the columns whose x train fires in pulse slot b, as bitmaps:
+ * masks[(s·32 + b)·nw + w] bit t ⇔ column 32w + t fires in slot b (nw = ⌈cols/32⌉). `pulseLinear`
+ * takes the union over a row's d slots instead of scanning every active column when that is cheaper.
+ */
+export function columnMasks(samples: i32, cols: i32, xBits: usize, active: usize, activeCount: usize, masks: usize): void {
+  const nw = (cols + 31) >> 5;
+  memory.fill(masks, 0, (<usize>samples * 32 * <usize>nw) << 2);
+  for (let s = 0; s < samples; s++) {
+    const ms = masks + ((<usize>s * 32 * <usize>nw) << 2);
+    const xb = xBits + ((<usize>s * cols) << 2);
+    const act = active + ((<usize>s * cols) << 2);
+    const na = load<i32>(activeCount + (<usize>s << 2));
+    for (let a = 0; a < na; a++) {
+      const j = load<i32>(act + (<usize>a << 2));
+      let word = load<u32>(xb + (<usize>j << 2));
+      const bit: u32 = <u32>1 << <u32>(j & 31);
+      const at = ms + (<usize>(j >> 5) << 2);
+      while (word != 0) {
+        const slot = at + ((<usize>ctz<u32>(word) * <usize>nw) << 2);
+        store<u32>(slot, load<u32>(slot) | bit);
+        word &= word - 1;
+      }
+    }
+  }
+}
+
+/**
  * The coincidences and pulses of `samples` one-word (BL ≤ 32) stochastic-compressed updates of a
  * linear-response device array, in the order of src/tile/update.ts: per row, the samples in order;
  * per sample, the active columns compacted, then each hit element's `popcount(x & d)` pulses of
@@ -363,14 +391,14 @@ function fillNormals(dst: usize, count: i32, scale: f64, rng: usize): void {
  * written to out[0] (up) and out[1] (down) as f64. Each touched element's effective weight
  * eff = g − ref is kept up to date, so the tile need not recompute W after the update.
  * Layout: xBits (samples × cols u32), dBits (samples × rows u32), active (samples × cols i32,
- * counts in activeCount), xv (samples × cols f64), dv (samples × rows f64), `hits` (cols i32),
+ * counts in activeCount), masks (`columnMasks` of these samples), xv (samples × cols f64), dv (samples × rows f64), `hits` (cols i32),
  * `zbuf` (32·cols f64: the noise terms σ·z of one row-sample's pulses). Only rows
  * [rowStart, rowEnd) are processed, so threads can split the rows (each with its own hits, zbuf
  * and out) and the result does not depend on the split.
  */
 export function pulseLinear(
   samples: i32, rows: i32, cols: i32,
-  xBits: usize, dBits: usize, active: usize, activeCount: usize, xv: usize, dv: usize,
+  xBits: usize, dBits: usize, active: usize, activeCount: usize, masks: usize, xv: usize, dv: usize,
   g: usize, params: usize,
   sigma: f64, multNoise: i32, rng: usize, hits: usize, out: usize, eff: usize, ref: usize, zbuf: usize,
   rowStart: i32, rowEnd: i32,
@@ -378,6 +406,7 @@ export function pulseLinear(
   let up: i64 = 0;
   let down: i64 = 0;
   const noisy = sigma > 0;
+  const nw = (cols + 31) >> 5;
   for (let i = rowStart; i < rowEnd; i++) {
     const r = rng + (<usize>i << 4);
     const rowBase = <usize>i * <usize>cols;
@@ -390,12 +419,34 @@ export function pulseLinear(
       const na = load<i32>(activeCount + (<usize>s << 2));
       let n = 0;
       let total = 0;
-      for (let a = 0; a < na; a++) {
-        const j = load<i32>(act + (<usize>a << 2));
-        store<i32>(hits + (<usize>n << 2), j);
-        const m = load<u32>(xb + (<usize>j << 2)) & dWord;
-        n += <i32>((m | (0 - m)) >> 31);
-        total += <i32>popcnt<u32>(m);
+      const bits = <i32>popcnt<u32>(dWord);
+      if (bits * nw < na) {
+        // Few pulse slots in d: the hit columns are the union of the columns whose x train fires
+        // in one of d's slots (`columnMasks`), walked in ascending j: the same hits, in the same order.
+        const ms = masks + ((<usize>s * 32 * <usize>nw) << 2);
+        for (let w = 0; w < nw; w++) {
+          let m: u32 = 0;
+          let dw = dWord;
+          while (dw != 0) {
+            m |= load<u32>(ms + ((<usize>ctz<u32>(dw) * <usize>nw + <usize>w) << 2));
+            dw &= dw - 1;
+          }
+          while (m != 0) {
+            const j = (w << 5) + <i32>ctz<u32>(m);
+            store<i32>(hits + (<usize>n << 2), j);
+            total += <i32>popcnt<u32>(load<u32>(xb + (<usize>j << 2)) & dWord);
+            n++;
+            m &= m - 1;
+          }
+        }
+      } else {
+        for (let a = 0; a < na; a++) {
+          const j = load<i32>(act + (<usize>a << 2));
+          store<i32>(hits + (<usize>n << 2), j);
+          const m = load<u32>(xb + (<usize>j << 2)) & dWord;
+          n += <i32>((m | (0 - m)) >> 31);
+          total += <i32>popcnt<u32>(m);
+        }
       }
       // The normals of all this row-sample's pulses first, in draw order (a tight loop the CPU
       // pipelines), then the pulses consume them in the same order: the same numbers.

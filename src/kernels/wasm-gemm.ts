@@ -27,9 +27,10 @@ export interface WasmKernels {
     y: number, out: number, alpha: number, m: number, from: number, to: number,
     asym: number, noise: number, scale: number, step: number, bound: number, testNegative: number, bmActive: number, outScale: number, rng: number, z: number,
   ): number;
+  columnMasks(samples: number, cols: number, xBits: number, active: number, activeCount: number, masks: number): void;
   pulseLinear(
     samples: number, rows: number, cols: number,
-    xBits: number, dBits: number, active: number, activeCount: number, xv: number, dv: number,
+    xBits: number, dBits: number, active: number, activeCount: number, masks: number, xv: number, dv: number,
     g: number, params: number,
     sigma: number, multNoise: number, rng: number, hits: number, out: number, eff: number, ref: number, zbuf: number,
     rowStart: number, rowEnd: number,
@@ -180,7 +181,7 @@ export class WasmArena {
   private readonly gemmXi: number;
   private readonly gemmY: number;
   readonly scratch: {
-    xBits: Uint32Array; dBits: Uint32Array; active: Int32Array; activeCount: Int32Array;
+    xBits: Uint32Array; dBits: Uint32Array; active: Int32Array; activeCount: Int32Array; masks: Uint32Array;
     xv: Float64Array; dv: Float64Array; rng: Uint32Array; list: Int32Array; probs: Float64Array; trainRng: Uint32Array;
     ioY: Float64Array; ioOut: Float64Array; ioAlpha: Float64Array; ioScale: Float64Array; ioRng: Uint32Array; ioZ: Float64Array;
   };
@@ -196,7 +197,8 @@ export class WasmArena {
     const c = ARENA_CHUNK;
     const t = threads ? threads.size : 1;
     const perThread = 4 * cols + 8 * 32 * cols + 16 + 48;
-    const scratchBytes = 8 * (3 * c * n) + 4 * (c * cols + c * rows + c * cols + c) + 8 * (c * cols + c * rows) + 16 * rows + 4 * c + 3 * 128 * 8 + 512 + 8 * n + 16 + t * perThread + 8 * (2 * c * n + c + 2 * n) + 16 + 6 * 16;
+    const maskWords = Math.ceil(cols / 32);
+    const scratchBytes = 8 * (3 * c * n) + 4 * (c * cols + c * rows + c * cols + c) + 8 * (c * cols + c * rows) + 16 * rows + 4 * c + 3 * 128 * 8 + 512 + 8 * n + 16 + t * perThread + 8 * (2 * c * n + c + 2 * n) + 16 + 6 * 16 + 4 * c * 32 * maskWords + 16;
     const bytes = BASE + 8 * f64Arrays * rows * cols + scratchBytes + 16 * 32;
     const pages = Math.ceil(bytes / PAGE);
     const memory = threads ? new api.Memory({ initial: pages, maximum: pages, shared: true }) : new api.Memory({ initial: pages });
@@ -220,6 +222,7 @@ export class WasmArena {
       dBits: new Uint32Array(this.buffer, this.take(4 * c * rows), c * rows),
       active: new Int32Array(this.buffer, this.take(4 * c * cols), c * cols),
       activeCount: new Int32Array(this.buffer, this.take(4 * c), c),
+      masks: new Uint32Array(this.buffer, this.take(4 * c * 32 * maskWords), c * 32 * maskWords),
       xv: new Float64Array(this.buffer, this.take(8 * c * cols), c * cols),
       dv: new Float64Array(this.buffer, this.take(8 * c * rows), c * rows),
       rng: new Uint32Array(this.buffer, this.take(16 * rows), 4 * rows),

@@ -313,9 +313,10 @@ class WasmPulseBatch {
     const k = this.kernel;
     const sc = k.arena.scratch;
     for (let i = 0; i < rows; i++) rowRngs[i]!.writeState(sc.rng, 4 * i);
+    k.arena.kernels.columnMasks(this.pending, cols, sc.xBits.byteOffset, sc.active.byteOffset, sc.activeCount.byteOffset, sc.masks.byteOffset);
     const head = [
       this.pending, rows, cols,
-      sc.xBits.byteOffset, sc.dBits.byteOffset, sc.active.byteOffset, sc.activeCount.byteOffset, sc.xv.byteOffset, sc.dv.byteOffset,
+      sc.xBits.byteOffset, sc.dBits.byteOffset, sc.active.byteOffset, sc.activeCount.byteOffset, sc.masks.byteOffset, sc.xv.byteOffset, sc.dv.byteOffset,
       conductance.byteOffset, k.params.byteOffset,
       this.lin.sigma, this.lin.multNoise ? 1 : 0, sc.rng.byteOffset,
     ];
