@@ -103,7 +103,7 @@ describe('conformance of every backend with the TS reference', () => {
     });
   }
 
-  it('MVMs at batch 40 (chunked; split over the threads), perfect and through the IO pipeline (saturating outputs redone under bound management)', async () => {
+  it('MVMs at batch 40 (chunked; split over the threads) and 9, 10, 26, perfect and through the IO pipeline (saturating outputs redone under bound management)', async () => {
     const run = () => {
       const device = resolveDevice('soft-bounds');
       const rng = Rng.stream(11, 'mvm');
@@ -116,6 +116,8 @@ describe('conformance of every backend with the TS reference', () => {
         const tile = new AnalogTile({ rows: 96, cols: 130, device, seed: 2, forward: io, backward: io });
         tile.setWeights(w);
         outputs.push(...tile.forward(random(rng, 40 * 130), 40), ...tile.backward(random(rng, 40 * 96), 40));
+        // Batches whose pairs end in the 5-pair block (10, 26) and an odd one padded to it (9).
+        for (const b of [9, 10, 26]) outputs.push(...tile.forward(random(rng, b * 130), b), ...tile.backward(random(rng, b * 96), b));
         // The pipeline itself on the tile's (resident) weights: `passes` > batch means redone samples.
         const direct = new Float64Array(40 * 96);
         passes.push(analogMvm(
@@ -136,17 +138,17 @@ describe('conformance of every backend with the TS reference', () => {
     }
   });
 
-  it('digital SGD: the Wasm update and products equal the TS loops (batch 37, odd sizes)', async () => {
+  it('digital SGD: the Wasm update and products equal the TS loops (batches 37, 10 and 7; odd sizes)', async () => {
     const run = () => {
       const layer = new DigitalSgd({ rows: 45, cols: 77, device: resolveDevice('ideal'), seed: 0, name: 'digital' });
       const rng = Rng.stream(9, 'digital');
       layer.setWeights(random(rng, 45 * 77, 0));
       const outputs: number[] = [];
-      for (let step = 0; step < 5; step++) {
-        const x = random(rng, 37 * 77);
-        const y = layer.forward(x, 37);
-        outputs.push(...y, ...layer.backward(random(rng, 37 * 45), 37));
-        layer.update(x, random(rng, 37 * 45), 37, 0.01);
+      for (const b of [37, 10, 37, 10, 7]) {
+        const x = random(rng, b * 77);
+        const y = layer.forward(x, b);
+        outputs.push(...y, ...layer.backward(random(rng, b * 45), b));
+        layer.update(x, random(rng, b * 45), b, 0.01);
       }
       return { outputs, weights: Array.from(layer.weights()) };
     };
