@@ -66,7 +66,7 @@ export class Agad extends ChoppedTikiTaka {
       for (let i = 0; i < this.rows; i++) this.reference[i * cols + j] = this.runningMean[i * cols + j]!;
       this.switched[j] = 0;
     }
-    const n = this.pulses;
+    const n = this.scratchColumn;
     let any = false;
     const cap = !this.agad.forgetBuffer && this.agad.bufferCap > 0 ? this.agad.bufferCap * this.agad.transferUpdate.desiredBl : Infinity;
     for (let i = 0; i < this.rows; i++) {

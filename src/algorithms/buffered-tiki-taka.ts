@@ -44,15 +44,15 @@ export class BufferedTikiTaka extends BufferedTransfer {
     const transferLr = Math.abs(c.scaleTransferLr ? c.transferLr * lr : c.transferLr);
     const threshold = c.thresScale * this.slow.device.granularity;
     const maxPulses = c.transferUpdate.desiredBl;
-    const n = new Float64Array(this.rows);
+    const n = this.scratchColumn;
     let any = false;
     for (let i = 0; i < this.rows; i++) {
       const k = i * this.cols + j;
       let h = this.buffer[k]! + transferLr * a[i]!;
       const count = Math.max(-maxPulses, Math.min(maxPulses, Math.trunc(h / threshold)));
+      n[i] = count;
       if (count !== 0) {
         h = c.forgetBuffer ? c.momentum * h : h - (1 - c.momentum) * count * threshold;
-        n[i] = count;
         any = true;
       }
       this.buffer[k] = h;

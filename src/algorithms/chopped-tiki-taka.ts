@@ -49,19 +49,12 @@ export class ChoppedTikiTaka extends BufferedTransfer {
   private meanAbsX = 0;
   private meanAbsD = 0;
   private fastLrNow = 0;
-  /** Per-sample scratch (no allocation per sample): the chopped x and d, the pulses of a write. */
-  private readonly xc: Float64Array;
-  private readonly dc: Float64Array;
-  protected readonly pulses: Float64Array;
 
   constructor(setup: AlgorithmSetup, config: ChoppedCore) {
     super(setup, config);
     this.config = config;
     this.inChoppers = new Int8Array(setup.cols).fill(1);
     this.outChoppers = new Int8Array(setup.rows).fill(1);
-    this.xc = new Float64Array(setup.cols);
-    this.dc = new Float64Array(setup.rows);
-    this.pulses = new Float64Array(setup.rows);
   }
 
   override saveState(): AlgorithmState {
@@ -109,7 +102,8 @@ export class ChoppedTikiTaka extends BufferedTransfer {
     }
     if (c.scaleFastLr) lrA *= lr;
     this.fastLrNow = lrA;
-    const { xc, dc } = this;
+    const xc = this.scratchX;
+    const dc = this.scratchD;
     for (let j = 0; j < this.cols; j++) xc[j] = x[j]! * this.inChoppers[j]!;
     for (let i = 0; i < this.rows; i++) dc[i] = d[i]! * this.outChoppers[i]!;
     this.fast.update(xc, dc, 1, lrA);
@@ -129,7 +123,7 @@ export class ChoppedTikiTaka extends BufferedTransfer {
     if (c.correctGradientMagnitudes && this.fastLrNow > 0) lrScale /= this.fastLrNow;
 
     if (c.noBuffer) {
-      const values = this.pulses;
+      const values = this.scratchColumn;
       for (let i = 0; i < this.rows; i++) values[i] = a[i]! * this.chopSign(i, j);
       this.writeColumn(j, values, c.transferLr * (c.scaleTransferLr ? lr : 1));
     } else {
@@ -154,7 +148,7 @@ export class ChoppedTikiTaka extends BufferedTransfer {
 
   /** De-chops the read into the buffer; returns the pulses per row (scratch), or null if none. */
   protected accumulate(j: number, a: Float64Array, lrScale: number): Float64Array | null {
-    const n = this.pulses;
+    const n = this.scratchColumn;
     let any = false;
     for (let i = 0; i < this.rows; i++) {
       const k = i * this.cols + j;

@@ -46,7 +46,7 @@ export class ResidualLearningV2 extends BufferedTransfer {
   private filterAndWrite(j: number, beta: number): void {
     const read = this.readColumn(j);
     const threshold = this.config.thresScale * this.slow.device.granularity;
-    const write = new Float64Array(this.rows);
+    const write = this.scratchColumn.fill(0);
     let any = false;
     for (let i = 0; i < this.rows; i++) {
       const k = i * this.cols + j;

@@ -64,6 +64,7 @@ export class Rider extends BufferedTransfer {
   private readonly config: RiderConfig;
   private started = false;
   private readonly riderComposite: Float64Array;
+  private pulseGrid: Float64Array | null = null;
 
   constructor(setup: AlgorithmSetup, config: RiderConfig) {
     super(setup, config);
@@ -113,7 +114,7 @@ export class Rider extends BufferedTransfer {
       this.choppers.fill(-this.choppers[0]! as 1 | -1);
       this.syncCopy();
     }
-    const xc = new Float64Array(this.cols);
+    const xc = this.scratchX;
     for (let j = 0; j < this.cols; j++) xc[j] = x[j]! * this.choppers[j]!;
     this.fast.update(xc, d, 1, c.scaleFastLr ? c.fastLr * lr : c.fastLr);
     if (this.vectorUpdates % this.transferPeriod(c.transferEvery, c.unitsInMbatch, batch) !== 0) return;
@@ -123,7 +124,7 @@ export class Rider extends BufferedTransfer {
     for (let r = 0; r < c.nReadsPerTransfer; r++) {
       const j = this.nextColumn();
       const a = this.readColumn(j);
-      const residual = new Float64Array(this.rows);
+      const residual = this.scratchColumn;
       for (let i = 0; i < this.rows; i++) {
         const k = i * this.cols + j;
         residual[i] = this.choppers[j]! * (a[i]! - reference[k]!);
@@ -154,7 +155,9 @@ export class Rider extends BufferedTransfer {
     const granularity = this.slow.device.granularity;
     const threshold = this.config.thresScale * granularity;
     const maxPulses = this.transferUpdate.desiredBl;
-    const n = new Float64Array(this.rows * this.cols);
+    // Pulse counts for the whole array with only column j set (scratch; column j is zeroed again below).
+    this.pulseGrid ??= new Float64Array(this.rows * this.cols);
+    const n = this.pulseGrid;
     let any = false;
     for (let i = 0; i < this.rows; i++) {
       const k = i * this.cols + j;
@@ -169,6 +172,7 @@ export class Rider extends BufferedTransfer {
       this.slow.pulseDevices(n, 'transfer');
       this.transferCount++;
     }
+    for (let i = 0; i < this.rows; i++) n[i * this.cols + j] = 0;
   }
 
   override tiles(): Record<string, AnalogTile> {

@@ -160,10 +160,17 @@ export function absMax(values: ArrayLike<number>): number {
 export abstract class BufferedTransfer extends TransferAlgorithm {
   /** The digital buffer H. */
   readonly buffer: Float64Array;
+  /** Scratch, so that no sample or transfer allocates: an input (cols), an error (rows), a column (rows). */
+  protected readonly scratchX: Float64Array;
+  protected readonly scratchD: Float64Array;
+  protected readonly scratchColumn: Float64Array;
 
   constructor(setup: AlgorithmSetup, settings: TransferSettings) {
     super(setup, settings);
     this.buffer = new Float64Array(setup.rows * setup.cols);
+    this.scratchX = new Float64Array(setup.cols);
+    this.scratchD = new Float64Array(setup.rows);
+    this.scratchColumn = new Float64Array(setup.rows);
   }
 
   override saveState(): AlgorithmState {
