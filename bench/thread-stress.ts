@@ -1,5 +1,5 @@
 /**
- * `npx tsx bench/thread-stress.ts [--algorithm agad] [--batches 2500] [--every 25] [--spin 0]
+ * `npx tsx bench/thread-stress.ts [--algorithm agad] [--batches 2500] [--every 25] [--spin 65536]
  * [--min-work 4096] [--trials 1] [--end-to-end]`: trains two copies of the Fashion-MNIST
  * benchmark network in lockstep on the same batches, one with a 2-thread kernel pool and one on a
  * single thread, and compares every algorithm's full state every `--every` batches. Prints the
@@ -16,6 +16,7 @@ import { softmaxCrossEntropy } from '../src/nn/loss.js';
 import { Rng } from '../src/rng/rng.js';
 import { kernelThreads, setKernelThreads } from '../src/kernels/threads.js';
 import { NodeKernelThreads, useKernelThreads } from '../src/node/threads.js';
+import { DEFAULT_SPIN } from '../src/kernels/pool.js';
 import { fmnistAlgorithms, fmnistConfig } from './fmnist.bench.js';
 import type { Sequential } from '../src/nn/sequential.js';
 
@@ -27,7 +28,7 @@ function flag(name: string, fallback: string): string {
 const algorithmName = flag('--algorithm', 'agad');
 const batches = Number(flag('--batches', '2500'));
 const every = Number(flag('--every', '25'));
-const spin = Number(flag('--spin', '0'));
+const spin = Number(flag('--spin', String(DEFAULT_SPIN)));
 const minWork = Number(flag('--min-work', String(1 << 12)));
 const trials = Number(flag('--trials', '1'));
 
@@ -61,6 +62,23 @@ if (process.argv.includes('--end-to-end')) {
   process.exit(differed > 0 ? 1 : 0);
 }
 
+/** Which parts of two saved states differ: for arrays, how many elements and the first index. */
+function describeDifference(a: unknown, b: unknown, path: string): void {
+  if (ArrayBuffer.isView(a) && ArrayBuffer.isView(b)) {
+    const x = a as unknown as ArrayLike<number>;
+    const y = b as unknown as ArrayLike<number>;
+    const differing: number[] = [];
+    for (let k = 0; k < x.length; k++) if (!Object.is(x[k], y[k])) differing.push(k);
+    if (differing.length) console.log(`  ${path}: ${differing.length} of ${x.length} differ, first at ${differing[0]} (${x[differing[0]!]} vs ${y[differing[0]!]}), indices ${differing.slice(0, 12).join(' ')}`);
+    return;
+  }
+  if (a && b && typeof a === 'object' && typeof b === 'object') {
+    for (const key of Object.keys(a)) describeDifference((a as Record<string, unknown>)[key], (b as Record<string, unknown>)[key], `${path}.${key}`);
+    return;
+  }
+  if (!Object.is(a, b)) console.log(`  ${path}: ${String(a)} vs ${String(b)}`);
+}
+
 const config = parseExperiment(fmnistConfig(fmnistAlgorithms[algorithmName], batches));
 const dataset = await loadFiles(config.data);
 const size = dataset.shape.reduce((a, b) => a * b, 1);
@@ -92,6 +110,7 @@ for (let trial = 0; trial < trials; trial++) {
         if (text !== c.get(name)) {
           diverged = b + 1;
           console.log(`trial ${trial}: DIFFERENT after batch ${b + 1} (checked every ${every}), layer ${name}`);
+          describeDifference(threaded.algorithms()[name]!.saveState(), single.algorithms()[name]!.saveState(), name);
           break;
         }
       }

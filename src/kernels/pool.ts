@@ -63,7 +63,12 @@ function waitLoop() {
   for (;;) {
     for (let i = 0; i < spin && Atomics.load(ctl, ${GENERATION}) === generation; i++);
     Atomics.wait(ctl, ${GENERATION}, generation);
-    generation = Atomics.load(ctl, ${GENERATION});
+    // Being woken is not a new call: the caller notifies after it bumps the generation, so a
+    // caller paused between the two can notify a worker that already took the call while
+    // spinning and is waiting for the next one. Only a new generation is a new call.
+    const next = Atomics.load(ctl, ${GENERATION});
+    if (next === generation) continue;
+    generation = next;
     const op = ctl[${OP}];
     // Yield: a message is waiting; the event loop delivers it once this handler returns.
     if (op === ${Op.Yield}) return;
@@ -125,7 +130,7 @@ export abstract class SharedMemoryKernelThreads implements KernelThreads {
   registered = 0;
   unregistered = 0;
   protected readonly spin: number;
-  private readonly control = new Int32Array(new SharedArrayBuffer(64));
+  protected readonly control = new Int32Array(new SharedArrayBuffer(64));
   private readonly args: Float64Array;
   private closed = false;
 

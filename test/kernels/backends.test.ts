@@ -12,7 +12,8 @@ import { DigitalSgd } from '../../src/algorithms/digital-sgd.js';
 import { resolveDevice } from '../../src/devices/index.js';
 import { runExperiment } from '../../src/experiment/run.js';
 import { kernelBackend, kernelThreads, setKernelBackend, WasmArena } from '../../src/kernels/index.js';
-import { useKernelThreads } from '../../src/node/threads.js';
+import { NodeKernelThreads, useKernelThreads } from '../../src/node/threads.js';
+import { setKernelThreads } from '../../src/kernels/threads.js';
 import { Rng } from '../../src/rng/index.js';
 import { AnalogTile } from '../../src/tile/index.js';
 import { analogMvm } from '../../src/tile/io.js';
@@ -111,7 +112,13 @@ describe('conformance of every backend with the TS reference', () => {
       const outputs: number[] = [];
       const passes: number[] = [];
       const saturating = { outBound: 1.5, outNoise: 0.1 };
-      const ios = [{ isPerfect: true }, {}, { ...saturating, boundManagement: 'iterative' as const }, { ...saturating, boundManagement: 'iterative-worst-case' as const }, { ...saturating, boundManagement: 'none' as const }];
+      const ios = [
+        { isPerfect: true }, {}, { ...saturating, boundManagement: 'iterative' as const }, { ...saturating, boundManagement: 'iterative-worst-case' as const }, { ...saturating, boundManagement: 'none' as const },
+        // Every noise management and the DAC options (the input stage runs in Wasm on the batched path).
+        { noiseManagement: 'none' as const, inpRes: 0 }, { noiseManagement: 'max' as const, inpAsymmetry: 0.1 }, { noiseManagement: 'constant' as const, nmThres: 2, inpBound: 0.5 },
+        { noiseManagement: 'average-abs-max' as const, nmDecay: 0.3 }, { noiseManagement: 'abs-max' as const, nmThres: 0.4, inpRes: 1 / 30 },
+        { ...saturating, noiseManagement: 'abs-max-np-sum' as const, boundManagement: 'iterative' as const },
+      ];
       for (const io of ios) {
         const tile = new AnalogTile({ rows: 96, cols: 130, device, seed: 2, forward: io, backward: io });
         tile.setWeights(w);
@@ -165,5 +172,46 @@ describe('conformance of every backend with the TS reference', () => {
     const reference = await withBackend('ts', run);
     for (const backend of backends.slice(1)) expect(await withBackend(backend, run), backend).toEqual(reference);
     expect(kernelBackend()).toBe('wasm');
+  });
+
+  it('a late wake-up is not a new call: a worker woken after it already took the call (caller paused between bumping the generation and notifying) does not run it again', () => {
+    // The race behind the rare divergences of the spinning pool: a worker that picks a call up
+    // while spinning can be woken by that call's notify after it has finished and gone to sleep.
+    // Here the late notify is sent on purpose after every update, once the worker sleeps.
+    class LateNotify extends NodeKernelThreads {
+      notifyAgain(): void {
+        Atomics.notify(this.control, 0);
+      }
+    }
+    const sleep = (ms: number) => Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
+    const run = (pool: LateNotify | null) => {
+      setKernelThreads(pool);
+      try {
+        const tile = new AnalogTile({ rows: 64, cols: 72, device: resolveDevice('soft-bounds', { dwMinStd: 0.3 }), seed: 8, update: { desiredBl: 31 } });
+        const rng = Rng.stream(3, 'data');
+        tile.setWeights(random(rng, 64 * 72, 0).map((v) => 0.1 * v));
+        for (let step = 0; step < 6; step++) {
+          tile.update(random(rng, 20 * 72), random(rng, 20 * 64), 20, 0.05);
+          if (pool) {
+            sleep(5); // the worker has spun out and sleeps again
+            pool.notifyAgain();
+            sleep(5); // time for a wrongly woken worker to redo its part
+          }
+        }
+        return { conductance: Array.from(tile.conductance), counters: tile.counters.snapshot() };
+      } finally {
+        setKernelThreads(null);
+      }
+    };
+    const reference = run(null);
+    const pool = new LateNotify(2, 1 << 12);
+    try {
+      const threaded = run(pool);
+      expect(pool.calls).toBeGreaterThan(0);
+      expect(threaded.counters).toEqual(reference.counters);
+      expect(threaded.conductance).toEqual(reference.conductance);
+    } finally {
+      pool.close();
+    }
   });
 });
