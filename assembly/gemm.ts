@@ -573,6 +573,67 @@ export function pulseTrains(probs: usize, n: i32, bl: i32, bits: usize, active: 
   return fired;
 }
 
+// ---- The input stage of the IO pipeline (src/tile/io.ts `analogMvm`, batched first pass) ----
+
+/**
+ * For each of `batch` vectors of X (inSize f64 each), in order: the noise-management scale α
+ * (`noiseManagementScale`; mode 0 none, 1 abs-max, 2 max, 3 constant, 4 average-abs-max with its
+ * running value in state[0], 5 abs-max-np-sum), α ← 1 where it is not a finite positive number,
+ * then the DAC of `convertInput` without input noise or stochastic rounding: XQ[b] =
+ * clip(quantize(x/α), ±inpBound), negative values scaled by (1 − inpAsymmetry). α is written to
+ * alpha[b]. The same operations in the same order as the TS, so the same numbers.
+ */
+export function ioInput(
+  x: usize, xq: usize, alpha: usize, batch: i32, inSize: i32,
+  mode: i32, nmThres: f64, nmDecay: f64, state: usize, nmAssumedWmax: f64, outBound: f64, maxBmRes: f64,
+  inputStep: f64, inpBound: f64, inpAsymmetry: f64,
+): void {
+  for (let b = 0; b < batch; b++) {
+    const xb = x + ((<usize>b * <usize>inSize) << 3);
+    const ob = xq + ((<usize>b * <usize>inSize) << 3);
+    let absMax: f64 = 0;
+    let largest: f64 = -Infinity;
+    let positiveSum: f64 = 0;
+    let negativeSum: f64 = 0;
+    for (let j = 0; j < inSize; j++) {
+      const v = load<f64>(xb + (<usize>j << 3));
+      const a = abs<f64>(v);
+      if (a > absMax) absMax = a;
+      if (v > largest) largest = v;
+      if (v > 0) positiveSum += v;
+      else negativeSum -= v;
+    }
+    let scale: f64 = 1;
+    if (mode == 1) scale = nmThres > 0 ? min<f64>(absMax, nmThres) : absMax;
+    else if (mode == 2) scale = largest;
+    else if (mode == 3) scale = nmThres > 0 ? nmThres : 1;
+    else if (mode == 4) {
+      const previous = load<f64>(state);
+      const next = previous == 0 ? absMax : (1 - nmDecay) * previous + nmDecay * absMax;
+      store<f64>(state, next);
+      scale = next;
+    } else if (mode == 5) {
+      const resolutionCap = inputStep > 0 ? (absMax * maxBmRes) / inputStep : Infinity;
+      const sumScale = (max<f64>(positiveSum, negativeSum) * nmAssumedWmax) / outBound;
+      scale = max<f64>(absMax, min<f64>(resolutionCap, sumScale));
+    }
+    if (!(scale > 0) || !isFinite<f64>(scale)) scale = 1;
+    store<f64>(alpha + (<usize>b << 3), scale);
+    const inverse = 1 / scale;
+    for (let j = 0; j < inSize; j++) {
+      let v = inverse * load<f64>(xb + (<usize>j << 3));
+      if (inputStep != 0) {
+        const q = Math.floor(abs<f64>(v) / inputStep + 0.5) * inputStep;
+        v = v < 0 ? -q : q;
+      }
+      if (v > inpBound) v = inpBound;
+      else if (v < -inpBound) v = -inpBound;
+      if (v < 0 && inpAsymmetry != 0) v *= 1 - inpAsymmetry;
+      store<f64>(ob + (<usize>j << 3), v);
+    }
+  }
+}
+
 // ---- The output stage of the IO pipeline (src/tile/io.ts `analogMvm`, first pass) ----
 
 /**

@@ -23,6 +23,11 @@ export interface WasmKernels {
   rankUpdate(w: number, rows: number, cols: number, x: number, d: number, batch: number, lr: number, list: number): void;
   setZigguratTables(k: number, w: number, f: number, kCeil: number): void;
   pulseTrains(probs: number, n: number, bl: number, bits: number, active: number, rng: number): number;
+  ioInput(
+    x: number, xq: number, alpha: number, batch: number, inSize: number,
+    mode: number, nmThres: number, nmDecay: number, state: number, nmAssumedWmax: number, outBound: number, maxBmRes: number,
+    inputStep: number, inpBound: number, inpAsymmetry: number,
+  ): void;
   ioOutput(
     y: number, out: number, alpha: number, m: number, from: number, to: number,
     asym: number, noise: number, scale: number, step: number, bound: number, testNegative: number, bmActive: number, outScale: number, rng: number, z: number,
@@ -183,7 +188,7 @@ export class WasmArena {
   readonly scratch: {
     xBits: Uint32Array; dBits: Uint32Array; active: Int32Array; activeCount: Int32Array; masks: Uint32Array;
     xv: Float64Array; dv: Float64Array; rng: Uint32Array; list: Int32Array; probs: Float64Array; trainRng: Uint32Array;
-    ioY: Float64Array; ioOut: Float64Array; ioAlpha: Float64Array; ioScale: Float64Array; ioRng: Uint32Array; ioZ: Float64Array;
+    ioY: Float64Array; ioOut: Float64Array; ioAlpha: Float64Array; ioScale: Float64Array; ioRng: Uint32Array; ioZ: Float64Array; ioState: Float64Array;
   };
   /** Per-thread scratch of the pulse kernel (index 0: the calling thread). */
   readonly threadScratch: { hits: Int32Array; zbuf: Float64Array; out: Float64Array }[];
@@ -198,7 +203,7 @@ export class WasmArena {
     const t = threads ? threads.size : 1;
     const perThread = 4 * cols + 8 * 32 * cols + 16 + 48;
     const maskWords = Math.ceil(cols / 32);
-    const scratchBytes = 8 * (3 * c * n) + 4 * (c * cols + c * rows + c * cols + c) + 8 * (c * cols + c * rows) + 16 * rows + 4 * c + 3 * 128 * 8 + 512 + 8 * n + 16 + t * perThread + 8 * (2 * c * n + c + 2 * n) + 16 + 6 * 16 + 4 * c * 32 * maskWords + 16;
+    const scratchBytes = 8 * (3 * c * n) + 4 * (c * cols + c * rows + c * cols + c) + 8 * (c * cols + c * rows) + 16 * rows + 4 * c + 3 * 128 * 8 + 512 + 8 * n + 16 + t * perThread + 8 * (2 * c * n + c + 2 * n) + 16 + 6 * 16 + 4 * c * 32 * maskWords + 16 + 16;
     const bytes = BASE + 8 * f64Arrays * rows * cols + scratchBytes + 16 * 32;
     const pages = Math.ceil(bytes / PAGE);
     const memory = threads ? new api.Memory({ initial: pages, maximum: pages, shared: true }) : new api.Memory({ initial: pages });
@@ -235,6 +240,7 @@ export class WasmArena {
       ioScale: new Float64Array(this.buffer, this.take(8 * n), n),
       ioRng: new Uint32Array(this.buffer, this.take(16), 4),
       ioZ: new Float64Array(this.buffer, this.take(8 * n), n),
+      ioState: new Float64Array(this.buffer, this.take(16), 1),
     };
     this.threadScratch = Array.from({ length: t }, () => ({
       hits: new Int32Array(this.buffer, this.take(4 * cols), cols),

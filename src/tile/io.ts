@@ -148,7 +148,12 @@ export function analogMvm(op: MvmOperands, ctx: MvmContext): number {
   // by one batched product. The output stage below then draws its noise in the same order as
   // the per-vector loop, so the result is bit-identical to it.
   const batched = batch > 1 && io.inpNoise === 0 && !io.inpStoRound && io.wNoise === 0;
-  if (batched) {
+  const inputArena = batched && kernelBackend() === 'wasm' ? WasmArena.holding(weights) : undefined;
+  if (batched && inputArena && inputArena.fits(inSize)) {
+    ensureBatchScratch(batch * inSize, batch * outSize, batch);
+    inputStageWasm(inputArena, input, inSize, batch, io, state, inputStep);
+    multiplyBatch(weights, rows, cols, transposed, batchScratch.xq, batchScratch.y, batch);
+  } else if (batched) {
     ensureBatchScratch(batch * inSize, batch * outSize, batch);
     for (let b = 0; b < batch; b++) {
       for (let j = 0; j < inSize; j++) x[j] = input[b * inSize + j]!;
@@ -192,6 +197,39 @@ export function analogMvm(op: MvmOperands, ctx: MvmContext): number {
 
   for (let b = 0; b < batch; b++) passes += vectorPipeline(op, ctx, b, false, batched);
   return passes;
+}
+
+const noiseManagementModes: Record<IoConfig['noiseManagement'], number> = {
+  none: 0,
+  'abs-max': 1,
+  max: 2,
+  constant: 3,
+  'average-abs-max': 4,
+  'abs-max-np-sum': 5,
+};
+
+/**
+ * The batched first pass's noise management and DAC in Wasm (assembly/gemm.ts `ioInput`), chunk
+ * by chunk in sample order: α into batchScratch.alpha, x' into batchScratch.xq, the running
+ * average-abs-max value carried through `state`. The same numbers as the TS loop above.
+ */
+function inputStageWasm(arena: WasmArena, input: ArrayLike<number>, inSize: number, batch: number, io: IoConfig, state: IoState, inputStep: number): void {
+  const sc = arena.scratch;
+  sc.ioState[0] = state.nmAverage;
+  for (let start = 0; start < batch; start += ARENA_CHUNK) {
+    const n = Math.min(ARENA_CHUNK, batch - start);
+    const from = start * inSize;
+    if (input instanceof Float64Array) sc.ioY.set(input.subarray(from, from + n * inSize));
+    else for (let k = 0; k < n * inSize; k++) sc.ioY[k] = input[from + k]!;
+    arena.kernels.ioInput(
+      sc.ioY.byteOffset, sc.ioOut.byteOffset, sc.ioAlpha.byteOffset, n, inSize,
+      noiseManagementModes[io.noiseManagement], io.nmThres, io.nmDecay, sc.ioState.byteOffset, io.nmAssumedWmax, io.outBound, io.maxBmRes,
+      inputStep, io.inpBound, io.inpAsymmetry,
+    );
+    batchScratch.xq.set(sc.ioOut.subarray(0, n * inSize), from);
+    batchScratch.alpha.set(sc.ioAlpha.subarray(0, n), start);
+  }
+  state.nmAverage = sc.ioState[0]!;
 }
 
 /**
