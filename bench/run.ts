@@ -14,14 +14,7 @@ import { useKernelThreads } from '../src/node/threads.js';
 import { benchFmnist } from './fmnist.bench.js';
 import { machineInfo } from './machine.js';
 import { benchTile } from './tile.bench.js';
-
-function flag(name: string, fallback: number): number {
-  const at = process.argv.indexOf(name);
-  if (at < 0) return fallback;
-  const value = Number(process.argv[at + 1]);
-  if (!Number.isInteger(value) || value < 0) throw new Error(`${name} must be an integer >= 0 (got ${process.argv[at + 1]})`);
-  return value;
-}
+import { intFlag as flag } from './flags.js';
 
 const time = flag('--time', 3000);
 const fmnistBatches = flag('--fmnist-batches', 600);

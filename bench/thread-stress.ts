@@ -18,19 +18,15 @@ import { kernelThreads, setKernelThreads } from '../src/kernels/threads.js';
 import { NodeKernelThreads, useKernelThreads } from '../src/node/threads.js';
 import { DEFAULT_SPIN } from '../src/kernels/pool.js';
 import { fmnistAlgorithms, fmnistConfig } from './fmnist.bench.js';
+import { intFlag, stringFlag } from './flags.js';
 import type { Sequential } from '../src/nn/sequential.js';
 
-function flag(name: string, fallback: string): string {
-  const at = process.argv.indexOf(name);
-  return at >= 0 && process.argv[at + 1] !== undefined ? process.argv[at + 1]! : fallback;
-}
-
-const algorithmName = flag('--algorithm', 'agad');
-const batches = Number(flag('--batches', '2500'));
-const every = Number(flag('--every', '25'));
-const spin = Number(flag('--spin', String(DEFAULT_SPIN)));
-const minWork = Number(flag('--min-work', String(1 << 12)));
-const trials = Number(flag('--trials', '1'));
+const algorithmName = stringFlag('--algorithm', 'agad');
+const batches = intFlag('--batches', 2500);
+const every = intFlag('--every', 25);
+const spin = intFlag('--spin', DEFAULT_SPIN);
+const minWork = intFlag('--min-work', 1 << 12);
+const trials = intFlag('--trials', 1);
 
 function stateKey(network: Sequential): Map<string, string> {
   const out = new Map<string, string>();

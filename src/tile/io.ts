@@ -148,25 +148,25 @@ export function analogMvm(op: MvmOperands, ctx: MvmContext): number {
   // by one batched product. The output stage below then draws its noise in the same order as
   // the per-vector loop, so the result is bit-identical to it.
   const batched = batch > 1 && io.inpNoise === 0 && !io.inpStoRound && io.wNoise === 0;
-  const inputArena = batched && kernelBackend() === 'wasm' ? WasmArena.holding(weights) : undefined;
-  if (batched && inputArena && inputArena.fits(inSize)) {
+  // Weights resident in a Wasm arena: the input and output stages of the first pass run there.
+  const arena = batched && kernelBackend() === 'wasm' ? WasmArena.holding(weights) : undefined;
+  if (batched) {
     ensureBatchScratch(batch * inSize, batch * outSize, batch);
-    inputStageWasm(inputArena, input, inSize, batch, io, state, inputStep);
-    multiplyBatch(weights, rows, cols, transposed, batchScratch.xq, batchScratch.y, batch);
-  } else if (batched) {
-    ensureBatchScratch(batch * inSize, batch * outSize, batch);
-    for (let b = 0; b < batch; b++) {
-      for (let j = 0; j < inSize; j++) x[j] = input[b * inSize + j]!;
-      let alpha = noiseManagementScale(x, inSize, io, state, inputStep);
-      if (!(alpha > 0) || !Number.isFinite(alpha)) alpha = 1;
-      batchScratch.alpha[b] = alpha;
-      convertInput(x, inSize, 1 / alpha, inputStep, io, null, rng, batchScratch.xq.subarray(b * inSize, (b + 1) * inSize));
+    if (arena && arena.fits(inSize)) {
+      inputStageWasm(arena, input, inSize, batch, io, state, inputStep);
+    } else {
+      for (let b = 0; b < batch; b++) {
+        for (let j = 0; j < inSize; j++) x[j] = input[b * inSize + j]!;
+        let alpha = noiseManagementScale(x, inSize, io, state, inputStep);
+        if (!(alpha > 0) || !Number.isFinite(alpha)) alpha = 1;
+        batchScratch.alpha[b] = alpha;
+        convertInput(x, inSize, 1 / alpha, inputStep, io, null, rng, batchScratch.xq.subarray(b * inSize, (b + 1) * inSize));
+      }
     }
     multiplyBatch(weights, rows, cols, transposed, batchScratch.xq, batchScratch.y, batch);
   }
 
-  const arena = batched && !io.outStoRound && kernelBackend() === 'wasm' ? WasmArena.holding(weights) : undefined;
-  if (arena && arena.fits(outSize)) {
+  if (arena && !io.outStoRound && arena.fits(outSize)) {
     // The first-pass output stage in Wasm, chunk by chunk, in sample order; a sample that
     // saturates under bound management is finished above (same draws, same order).
     const sc = arena.scratch;
