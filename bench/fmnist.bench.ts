@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import { loadFiles } from '../src/cli/commands/run.js';
+import { loadConfigDataset } from '../src/node/datasets.js';
 import { DEBIAN_FASHION_MNIST } from '../src/node/datasets.js';
 import { runExperiment } from '../src/experiment/run.js';
 
@@ -52,7 +52,7 @@ export async function benchFmnist(batches: number, only?: string[]): Promise<Fmn
     let started = 0;
     let trainSeconds = 0;
     const result = await runExperiment(fmnistConfig(algorithm, batches), {
-      loadDataset: loadFiles,
+      loadDataset: loadConfigDataset,
       onEvent: (event) => {
         if (event.type === 'start') started = performance.now();
         // Training time only: the last batch event comes before the test-set evaluation.

@@ -8,7 +8,7 @@
  * threads and compares their metrics with one single-thread run. Used to hunt thread races
  * (issue 8): threaded results must be bit-identical to one thread.
  */
-import { loadFiles } from '../src/cli/commands/run.js';
+import { loadConfigDataset } from '../src/node/datasets.js';
 import { buildNetwork, parseExperiment, runExperiment } from '../src/experiment/run.js';
 import { epochBatches } from '../src/data/batches.js';
 import { gather } from '../src/data/dataset.js';
@@ -38,7 +38,7 @@ if (process.argv.includes('--end-to-end')) {
   // One pool for all threaded runs, as in `npm run bench`: the arenas of a finished run are
   // collected (and unregistered from the workers) while the next one trains.
   const run = async () => {
-    const result = await runExperiment(fmnistConfig(fmnistAlgorithms[algorithmName], batches), { loadDataset: loadFiles });
+    const result = await runExperiment(fmnistConfig(fmnistAlgorithms[algorithmName], batches), { loadDataset: loadConfigDataset });
     const { seconds: _seconds, ...rest } = result.epochs[0]!;
     return JSON.stringify(rest);
   };
@@ -76,7 +76,7 @@ function describeDifference(a: unknown, b: unknown, path: string): void {
 }
 
 const config = parseExperiment(fmnistConfig(fmnistAlgorithms[algorithmName], batches));
-const dataset = await loadFiles(config.data);
+const dataset = await loadConfigDataset(config.data);
 const size = dataset.shape.reduce((a, b) => a * b, 1);
 let failures = 0;
 for (let trial = 0; trial < trials; trial++) {

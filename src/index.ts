@@ -20,5 +20,15 @@ export { loadEmbeddedFashionMnist, FASHION_MNIST_CLASSES } from './data/embedded
 export { LeastSquaresTask, leastSquaresSchema } from './data/least-squares.js';
 export { runLeastSquares, leastSquaresRunSchema } from './experiment/least-squares.js';
 export { runStudy, studyTable, studySchema } from './experiment/study.js';
+export {
+  runExperiment, prepareExperiment, parseExperiment, buildNetwork, planNetwork, describeNetwork, estimateMemory, formatBytes, checkCheckpoint, CHECKPOINT_VERSION,
+  type RunEvent, type RunOptions, type PreparedExperiment, type ExperimentResult, type EpochMetrics, type Checkpoint, type LayerPlan, type MemoryEstimate, type Histogram, type LayerSnapshot,
+} from './experiment/run.js';
+export { experimentSchema, layerSchema, type ExperimentConfig, type LayerConfig } from './config/experiment.js';
+export { configDifference } from './config/diff.js';
+export { labelRuns, runSetup, reportData, reportSpecs, reportHtml, type ReportRun } from './report/run-report.js';
+export { sweepPlotSpec } from './report/sweep-plot.js';
+export { crossGrids, sweepCells, summarizeSweep, sweepTable, type SweepCell, type SweepPoint, type SweepRow } from './experiment/sweep.js';
+export { LIMITS } from './core/limits.js';
 export { kernelBackend, kernelBackends, setKernelBackend, kernelThreads, setKernelThreads, type KernelBackend, type KernelThreads } from './kernels/index.js';
 export { useWebKernelThreads, WebKernelThreads, webThreadsUnavailable } from './kernels/web-threads.js';

@@ -3,10 +3,11 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parse as parseYaml } from 'yaml';
-import { loadFiles } from '../src/cli/commands/run.js';
+import { loadConfigDataset } from '../src/node/datasets.js';
 import { runExperiment } from '../src/experiment/run.js';
 import { runStudy } from '../src/experiment/study.js';
 import { runZsStudy } from '../src/experiment/zs-study.js';
+import { writeIdxDataset } from './support/idx-fixture.js';
 
 const dir = join(import.meta.dirname, '../examples');
 const files = readdirSync(dir).filter((f) => /^\d\d-.*\.(ya?ml|json)$/.test(f)).sort();
@@ -33,9 +34,13 @@ describe('examples', () => {
         expect(result.rows.length).toBe((config['runs'] as unknown[]).length);
         return;
       }
+      // Examples on MNIST or Fashion-MNIST files read a small IDX dataset the test writes, so the
+      // suite needs no dataset package (the full runs are the examples' own job).
+      const data = config['data'] as { dataset?: string } | undefined;
+      const files = data?.dataset === 'fashion-mnist' || data?.dataset === 'mnist' ? { path: writeIdxDataset() } : {};
       const result = await runExperiment(
-        { ...config, data: { ...(config['data'] as object), trainLimit: 30, testLimit: 20 }, training: { ...(config['training'] as object), epochs: 1 } },
-        { loadDataset: loadFiles },
+        { ...config, data: { ...data, ...files, trainLimit: 30, testLimit: 20 }, training: { ...(config['training'] as object), epochs: 1 } },
+        { loadDataset: loadConfigDataset },
       );
       expect(result.status).toBe('completed');
       expect(Number.isFinite(result.epochs[0]!.trainLoss)).toBe(true);

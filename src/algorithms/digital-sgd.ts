@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { UserError } from '../core/errors.js';
+import { checkTileShape } from '../core/limits.js';
 import { arenaFor, kernelBackend, type WasmArena } from '../kernels/index.js';
 import { multiplyBatch } from '../tile/io.js';
 import type { AnalogTile } from '../tile/index.js';
@@ -18,6 +19,7 @@ export class DigitalSgd implements TrainingAlgorithm {
   private readonly arena: WasmArena | null;
 
   constructor(setup: AlgorithmSetup) {
+    checkTileShape('layer', setup.rows, setup.cols);
     this.rows = setup.rows;
     this.cols = setup.cols;
     this.arena = arenaFor(setup.rows, setup.cols, 1);

@@ -14,7 +14,7 @@ const positiveArray = (doc: string) => z.array(z.number().gt(0)).optional().desc
 export const multiTileResidualSchema = z
   .object({
     kind: z.literal('multi-tile-residual'),
-    tiles: z.number().int().min(2).default(3).describe('number of tiles N + 1 (tile 0 takes the gradient)'),
+    tiles: z.number().int().min(2).max(64).default(3).describe('number of tiles N + 1 (tile 0 takes the gradient)'),
     gamma: num(0.5, 'scale γ between tiles: W̄ = Σ_i γ^(N−i)·W_i (tile N most significant)', { gt: 0, max: 1 }),
     fastLr: num(1, 'learning rate of the gradient updates on tile 0', { gt: 0 }),
     scaleFastLr: flag(true, 'multiply fastLr by the global learning rate'),

@@ -7,7 +7,7 @@ import { registerRunCommand } from './commands/run.js';
 import { registerReportCommand } from './commands/report.js';
 import { registerSchemaCommand } from './commands/schema.js';
 import { registerSweepCommand } from './commands/sweep.js';
-import { processOutput, type Output } from './output.js';
+import { CliExit, processOutput, type Output } from './output.js';
 
 const packageJson = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
 
@@ -33,8 +33,10 @@ export async function main(argv: readonly string[], out: Output = processOutput)
       // Help and version exit 0; usage errors were already printed by commander in one line.
       return error.exitCode === 0 ? 0 : 2;
     }
+    if (error instanceof CliExit) return error.code;
     if (error instanceof UserError) {
-      out.stderr(`aimsim: ${error.message}`);
+      // One line, whatever a message carries (style.md "Errors").
+      out.stderr(`aimsim: ${error.message.replace(/\s*\n\s*/g, ' ')}`);
       return 2;
     }
     out.stderr(`aimsim: internal error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);

@@ -8,3 +8,12 @@ export const processOutput: Output = {
   stdout: (line) => process.stdout.write(`${line}\n`),
   stderr: (line) => process.stderr.write(`${line}\n`),
 };
+
+/** Ends a command with this exit code after it has said what happened (e.g. 130 after Ctrl-C). */
+export class CliExit extends Error {
+  readonly code: number;
+  constructor(code: number) {
+    super(`exit ${code}`);
+    this.code = code;
+  }
+}

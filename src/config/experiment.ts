@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { LIMITS, boundedInt } from '../core/limits.js';
 import { num } from '../devices/fields.js';
 import { ioSchema } from '../tile/io-config.js';
 import { updateOverridesSchema } from '../tile/update-config.js';
@@ -7,7 +8,7 @@ const bias = z.enum(['none', 'digital', 'analog']).default('digital').describe('
 const analog = z.boolean().default(true).describe('weights on analog tiles with the configured algorithm, or exact digital');
 const deviceOverride = z.union([z.string(), z.object({ preset: z.string() }).loose()]).optional().describe('this layer’s device (default: the top-level device)');
 const algorithmOverride = z.unknown().optional().describe('this layer’s algorithm (default: the top-level algorithm)');
-const positive = (doc: string, value?: number) => (value === undefined ? z.number().int().min(1).describe(doc) : z.number().int().min(1).default(value).describe(doc));
+const positive = (doc: string, value?: number, max: number = LIMITS.dimension) => (value === undefined ? boundedInt(max, doc) : boundedInt(max, doc).default(value));
 
 /** One layer of a sequential network (issue 5 `src/nn/`). */
 export const layerSchema = z.discriminatedUnion('type', [
@@ -16,9 +17,9 @@ export const layerSchema = z.discriminatedUnion('type', [
     .object({
       type: z.literal('conv2d'),
       channels: positive('output channels'),
-      kernel: positive('kernel size k (k × k)'),
-      stride: positive('stride', 1),
-      padding: z.number().int().min(0).default(0).describe('zero padding'),
+      kernel: positive('kernel size k (k × k)', undefined, LIMITS.kernel),
+      stride: positive('stride', 1, LIMITS.kernel),
+      padding: boundedInt(LIMITS.kernel, 'zero padding', 0).default(0),
       bias,
       analog,
       device: deviceOverride,
@@ -28,8 +29,8 @@ export const layerSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('relu') }).strict(),
   z.object({ type: z.literal('sigmoid') }).strict(),
   z.object({ type: z.literal('tanh') }).strict(),
-  z.object({ type: z.literal('maxpool'), kernel: positive('window and stride') }).strict(),
-  z.object({ type: z.literal('avgpool'), kernel: positive('window and stride') }).strict(),
+  z.object({ type: z.literal('maxpool'), kernel: positive('window and stride', undefined, LIMITS.kernel) }).strict(),
+  z.object({ type: z.literal('avgpool'), kernel: positive('window and stride', undefined, LIMITS.kernel) }).strict(),
   z.object({ type: z.literal('flatten') }).strict(),
 ]);
 export type LayerConfig = z.output<typeof layerSchema>;
@@ -68,8 +69,8 @@ export const experimentSchema = z
     update: updateOverridesSchema.prefault({}).describe('pulse-train settings of the gradient updates, over the algorithm preset’s (unset fields: the preset’s, else the tile defaults)'),
     training: z
       .object({
-        epochs: positive('epochs', 10),
-        batch: positive('mini-batch size', 10),
+        epochs: positive('epochs', 10, 1_000_000),
+        batch: positive('mini-batch size', 10, LIMITS.batch),
         lr: num(0.1, 'learning rate', { gt: 0 }),
         lrDecayEvery: z.number().int().min(1).optional().describe('step schedule: multiply lr by lrDecayFactor every this many epochs (PyTorch StepLR)'),
         lrDecayFactor: num(0.5, 'factor of the step schedule', { gt: 0, max: 1 }),

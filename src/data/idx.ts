@@ -29,5 +29,13 @@ export function parseIdx(bytes: Uint8Array, name: string): { dims: number[]; dat
 
 /** Parses IDX bytes, gunzipping first when needed. */
 export async function readIdx(bytes: Uint8Array, name: string): Promise<{ dims: number[]; data: Uint8Array }> {
-  return parseIdx(isGzip(bytes) ? await gunzip(bytes) : bytes, name);
+  if (!isGzip(bytes)) return parseIdx(bytes, name);
+  let inflated: Uint8Array;
+  try {
+    inflated = await gunzip(bytes);
+  } catch (error) {
+    const reason = error instanceof Error ? error.message : String(error);
+    throw new UserError(name, bytes.length, `must be a complete gzip file (${reason}: truncated or corrupt; download it again)`, 'data error');
+  }
+  return parseIdx(inflated, name);
 }

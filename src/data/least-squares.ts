@@ -1,12 +1,13 @@
 import { z } from 'zod';
+import { LIMITS, boundedInt } from '../core/limits.js';
 import { num } from '../devices/fields.js';
 import { Rng } from '../rng/index.js';
 
 /** The synthetic least-squares task (papers.md §5 testbed; issue 4). */
 export const leastSquaresSchema = z
   .object({
-    inputs: z.number().int().min(1).default(20).describe('input size n (columns of W)'),
-    outputs: z.number().int().min(1).default(10).describe('output size m (rows of W)'),
+    inputs: boundedInt(LIMITS.dimension, 'input size n (columns of W)').default(20),
+    outputs: boundedInt(LIMITS.dimension, 'output size m (rows of W)').default(10),
     optimumScale: num(0.3, 'W_opt entries are optimumScale·N(0, 1)', { min: 0 }),
     optimumOffset: num(0, 'constant added to every entry of W_opt (moves the optimum away from 0)'),
     noise: num(0.01, 'standard deviation of the label noise: y = W_opt·x + noise·ξ', { min: 0 }),

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { LIMITS, boundedInt } from '../core/limits.js';
 import { UserError } from '../core/errors.js';
 import { zodIssueToUserError } from '../config/zod-error.js';
 import { num } from '../devices/fields.js';
@@ -28,7 +29,7 @@ export const leastSquaresRunSchema = z
     forward: ioSchema.partial().prefault({}).describe('forward IO of the analog arrays'),
     update: updateOverridesSchema.prefault({}).describe('pulse-train settings of the gradient update, over the algorithm preset’s (unset fields: the preset’s, else the tile defaults)'),
     steps: z.number().int().min(1).default(2000).describe('mini-batch steps'),
-    batch: z.number().int().min(1).default(1).describe('samples per mini-batch'),
+    batch: boundedInt(LIMITS.batch, 'samples per mini-batch').default(1),
     lr: num(0.01, 'learning rate', { gt: 0 }),
     seed: z.number().int().min(0).default(0).describe('seed of the device draws and pulse noise'),
     evaluateEvery: z.number().int().min(1).default(100).describe('record the metrics every this many steps'),

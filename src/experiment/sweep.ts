@@ -1,11 +1,19 @@
-import { UserError } from '../core/errors.js';
 import { summarize } from '../core/stats.js';
-import type { ExperimentResult } from './run.js';
+import type { ExperimentResult } from './result.js';
 
 export interface SweepPoint {
   /** The grid values of this point, by dotted path. */
   values: Record<string, unknown>;
   seeds: number[];
+}
+
+/** One run of a sweep: a grid point with one seed. Cells are numbered point-major, seed-minor. */
+export interface SweepCell {
+  index: number;
+  point: number;
+  seed: number;
+  /** The cell's run folder under the sweep's output, e.g. `runs/p002-s1`. */
+  folder: string;
 }
 
 export interface SweepRow {
@@ -14,23 +22,29 @@ export interface SweepRow {
   trainLoss: { mean: number; std: number };
   pulses: { mean: number; std: number };
   seconds: number;
+  /** The run folders of the point's seeds, relative to the sweep folder. */
+  runs?: string[];
 }
 
-/** Parses `--grid path=v1,v2,...` (repeatable) into the cartesian product of points. */
-export function parseGrid(grids: readonly string[], parseValue: (text: string) => unknown): Record<string, unknown>[] {
+/** The cartesian product of `[path, values]` grids, in order (the last grid varies fastest). */
+export function crossGrids(grids: readonly (readonly [string, readonly unknown[]])[]): Record<string, unknown>[] {
   let points: Record<string, unknown>[] = [{}];
-  for (const grid of grids) {
-    const eq = grid.indexOf('=');
-    if (eq <= 0 || eq === grid.length - 1) throw new UserError('--grid', grid, 'must be path=value1,value2,…', 'usage error');
-    const path = grid.slice(0, eq);
-    const values = grid.slice(eq + 1).split(',').map(parseValue);
-    points = points.flatMap((p) => values.map((v) => ({ ...p, [path]: v })));
-  }
+  for (const [path, values] of grids) points = points.flatMap((p) => values.map((v) => ({ ...p, [path]: v })));
   return points;
 }
 
+/** The cells of a sweep, in its stable order: every seed of point 0, then of point 1, … */
+export function sweepCells(points: readonly SweepPoint[]): SweepCell[] {
+  const width = Math.max(3, String(points.length - 1).length);
+  const cells: SweepCell[] = [];
+  points.forEach((point, p) => {
+    for (const seed of point.seeds) cells.push({ index: cells.length, point: p, seed, folder: `runs/p${String(p).padStart(width, '0')}-s${seed}` });
+  });
+  return cells;
+}
+
 /** Mean ± std over seeds of the final epoch's metrics, per grid point. */
-export function summarizeSweep(points: readonly SweepPoint[], results: readonly ExperimentResult[][]): SweepRow[] {
+export function summarizeSweep(points: readonly SweepPoint[], results: readonly ExperimentResult[][], folders?: readonly string[][]): SweepRow[] {
   return points.map((point, i) => {
     const runs = results[i]!;
     const last = runs.map((r) => r.epochs[r.epochs.length - 1]!);
@@ -45,6 +59,7 @@ export function summarizeSweep(points: readonly SweepPoint[], results: readonly 
       trainLoss: stat(last.map((m) => m.trainLoss)),
       pulses: stat(runs.map(total)),
       seconds: runs.reduce((s, r) => s + r.epochs.reduce((a, m) => a + m.seconds, 0), 0),
+      ...(folders ? { runs: [...folders[i]!] } : {}),
     };
   });
 }

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { LIMITS, boundedInt } from '../core/limits.js';
 import { zodIssueToUserError } from '../config/zod-error.js';
 import { summarize } from '../core/stats.js';
 import { zeroShift, zeroShiftingSchema } from '../calibration/index.js';
@@ -11,8 +12,8 @@ export const zsStudySchema = z
     kind: z.literal('zero-shifting').describe('marks a zero-shifting study for `aimsim study`'),
     description: z.string().default('').describe('what the study shows'),
     device: z.object({ preset: z.string() }).loose().describe('device preset and fields; dwMin is swept'),
-    rows: z.number().int().min(1).default(32).describe('array rows'),
-    cols: z.number().int().min(1).default(32).describe('array columns'),
+    rows: boundedInt(LIMITS.dimension, 'array rows').default(32),
+    cols: boundedInt(LIMITS.dimension, 'array columns').default(32),
     dwMins: z.array(z.number().gt(0)).min(1).describe('the swept Δw_min values'),
     budgets: z.array(z.number().int().min(1)).min(1).describe('pulse budgets N at which the estimate is evaluated (one run per dwMin up to the largest)'),
     variant: zeroShiftingSchema.shape.variant,

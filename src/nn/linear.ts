@@ -1,5 +1,5 @@
 import type { TrainingAlgorithm } from '../algorithms/index.js';
-import { UserError } from '../core/errors.js';
+import { checkTileShape } from '../core/limits.js';
 import type { Layer, Shape } from './layer.js';
 
 export type BiasMode = 'none' | 'digital' | 'analog';
@@ -26,8 +26,7 @@ export class Linear implements Layer {
   private batch = 0;
 
   constructor(inputs: number, outputs: number, factory: AlgorithmFactory, options: { bias?: BiasMode; name?: string } = {}) {
-    if (!Number.isInteger(inputs) || inputs < 1) throw new UserError('linear.inputs', inputs, 'must be an integer >= 1');
-    if (!Number.isInteger(outputs) || outputs < 1) throw new UserError('linear.outputs', outputs, 'must be an integer >= 1');
+    checkTileShape('linear', outputs, inputs);
     this.name = options.name ?? 'linear';
     this.inputs = inputs;
     this.outputs = outputs;

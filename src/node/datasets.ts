@@ -1,5 +1,6 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import type { ExperimentConfig } from '../config/experiment.js';
 import { UserError } from '../core/errors.js';
 import { parseCifar10, CIFAR10_CLASSES } from '../data/cifar10.js';
 import { checkSplit, type ImageDataset, type Split } from '../data/dataset.js';
@@ -50,4 +51,20 @@ export async function loadCifar10(dir: string): Promise<ImageDataset> {
   const train = parseCifar10([1, 2, 3, 4, 5].map((i) => read(`data_batch_${i}.bin`)));
   const test = parseCifar10([read('test_batch.bin')]);
   return { name: 'cifar-10', shape: [3, 32, 32], classes: 10, classNames: CIFAR10_CLASSES, train, test, source: dir };
+}
+
+/** The dataset files a config names (`data.dataset`, `data.path`): pass it as runExperiment's `loadDataset`. */
+export async function loadConfigDataset(data: ExperimentConfig['data']): Promise<ImageDataset> {
+  switch (data.dataset) {
+    case 'fashion-mnist':
+      return loadIdxDataset(data.path ?? DEBIAN_FASHION_MNIST, 'fashion-mnist');
+    case 'mnist':
+      if (!data.path) throw new UserError('config.data.path', data.path, 'must name the folder of the MNIST IDX files');
+      return loadIdxDataset(data.path, 'mnist');
+    case 'cifar10':
+      if (!data.path) throw new UserError('config.data.path', data.path, 'must name the folder of the CIFAR-10 binary files');
+      return loadCifar10(data.path);
+    default:
+      throw new UserError('config.data.dataset', data.dataset, 'is embedded and needs no files');
+  }
 }

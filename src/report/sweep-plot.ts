@@ -1,6 +1,9 @@
 import type { SweepRow } from '../experiment/sweep.js';
 
-/** Vega-lite spec: final test accuracy per grid point, mean as a bar and ± std as an error bar. */
+/**
+ * Vega-lite spec: final test accuracy per grid point, mean as a bar and ± std as an error bar.
+ * Horizontal, so every point's label (its grid values) is written out in full on the left.
+ */
 export function sweepPlotSpec(rows: readonly SweepRow[], title: string, seeds: number): Record<string, unknown> {
   const label = (values: Record<string, unknown>) =>
     Object.entries(values)
@@ -12,17 +15,17 @@ export function sweepPlotSpec(rows: readonly SweepRow[], title: string, seeds: n
     low: 100 * (r.testAccuracy.mean - r.testAccuracy.std),
     high: 100 * (r.testAccuracy.mean + r.testAccuracy.std),
   }));
-  const x = { field: 'point', type: 'nominal', title: null, sort: values.map((v) => v.point), axis: { labelAngle: -30, labelLimit: 260 } };
+  const y = { field: 'point', type: 'nominal', title: null, sort: values.map((v) => v.point), axis: { labelLimit: 0, labelFontSize: 11 } };
   return {
     $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
     title: { text: title, subtitle: `final test accuracy, mean ± std over ${seeds} seed${seeds === 1 ? '' : 's'}` },
     data: { values },
-    width: Math.max(200, 70 * values.length),
-    height: 240,
+    width: 360,
+    height: { step: 26 },
     layer: [
-      { mark: { type: 'bar', opacity: 0.8 }, encoding: { x, y: { field: 'accuracy', type: 'quantitative', title: 'test accuracy (%)', scale: { domain: [0, 100] } } } },
-      { mark: { type: 'rule' }, encoding: { x, y: { field: 'low', type: 'quantitative' }, y2: { field: 'high' } } },
-      { mark: { type: 'text', dy: -8 }, encoding: { x, y: { field: 'high', type: 'quantitative' }, text: { field: 'accuracy', type: 'quantitative', format: '.1f' } } },
+      { mark: { type: 'bar', opacity: 0.8 }, encoding: { y, x: { field: 'accuracy', type: 'quantitative', title: 'test accuracy (%)', scale: { domain: [0, 100] } } } },
+      { mark: { type: 'rule' }, encoding: { y, x: { field: 'low', type: 'quantitative' }, x2: { field: 'high' } } },
+      { mark: { type: 'text', align: 'left', dx: 4 }, encoding: { y, x: { field: 'high', type: 'quantitative' }, text: { field: 'accuracy', type: 'quantitative', format: '.1f' } } },
     ],
   };
 }

@@ -1,4 +1,5 @@
 import { UserError } from '../core/errors.js';
+import { checkTileShape } from '../core/limits.js';
 import { zodIssueToUserError } from '../config/zod-error.js';
 import { Rng } from '../rng/index.js';
 import { buildDevice, type DeviceConfig } from '../devices/registry.js';
@@ -90,8 +91,7 @@ export class AnalogTile {
 
   constructor(options: TileOptions) {
     const { rows, cols } = options;
-    if (!Number.isInteger(rows) || rows < 1) throw new UserError('tile.rows', rows, 'must be an integer >= 1');
-    if (!Number.isInteger(cols) || cols < 1) throw new UserError('tile.cols', cols, 'must be an integer >= 1');
+    checkTileShape('tile', rows, cols);
     this.rows = rows;
     this.cols = cols;
     this.size = rows * cols;

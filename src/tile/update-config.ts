@@ -1,10 +1,11 @@
 import { z } from 'zod';
+import { LIMITS, boundedInt } from '../core/limits.js';
 import { flag, num } from '../devices/fields.js';
 
 /** Pulse-train update parameters (aihwkit-model.md §3.1, Python defaults). */
 export const updateSchema = z
   .object({
-    desiredBl: z.number().int().min(1).default(31).describe('bit length BL of the pulse trains (the maximum under BL management)'),
+    desiredBl: boundedInt(LIMITS.bitLength, 'bit length BL of the pulse trains (the maximum under BL management)').default(31),
     fixedBl: flag(true, 'keep BL fixed; otherwise BL = ceil(lr/dwMin) when the lr is large'),
     pulseType: z
       .enum(['stochastic-compressed', 'mean-count', 'deterministic-implicit', 'none', 'none-with-device', 'expected'])

@@ -12,6 +12,7 @@ import { parseIdx } from '../../src/data/idx.js';
 import { resolveDevice } from '../../src/devices/index.js';
 import { Linear, accuracy, softmaxCrossEntropy } from '../../src/nn/index.js';
 import { loadIdxDataset } from '../../src/node/index.js';
+import { idxBytes as idx } from '../support/idx-fixture.js';
 import { Rng } from '../../src/rng/index.js';
 
 describe('embedded default dataset', () => {
@@ -60,15 +61,6 @@ describe('batching', () => {
     expect(Array.from(epochBatches(5, 2, null)[1]!)).toEqual([2, 3]);
   });
 });
-
-function idx(dims: number[], data: number[]): Uint8Array {
-  const header = new Uint8Array(4 + 4 * dims.length);
-  header[2] = 8;
-  header[3] = dims.length;
-  const view = new DataView(header.buffer);
-  dims.forEach((d, i) => view.setUint32(4 + 4 * i, d, false));
-  return Uint8Array.from([...header, ...data]);
-}
 
 describe('IDX and CIFAR-10 loaders', () => {
   const dir = mkdtempSync(join(tmpdir(), 'aimsim-idx-'));

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { main } from '../../src/cli/main.js';
-import { parseExperiment, runExperiment, type ExperimentResult } from '../../src/experiment/run.js';
+import { parseExperiment, runExperiment, type Checkpoint, type ExperimentResult } from '../../src/experiment/run.js';
 
 const small = { data: { trainLimit: 300, testLimit: 200 }, training: { epochs: 2, batch: 10, lr: 0.1 } };
 
@@ -53,11 +53,20 @@ describe('experiment runner', () => {
     await expect(runExperiment({ network: { layers: [{ type: 'flatten' }, { type: 'linear', outputs: 10, device: 'nope' }] } })).rejects.toThrow(/unknown device/);
   });
 
-  it('stops at the next batch when the signal aborts', async () => {
+  it('stops after the current batch when the signal aborts, with a checkpoint of that batch', async () => {
     const controller = new AbortController();
-    const r = await runExperiment(small, { signal: controller.signal, onEvent: (e) => e.type === 'batch' && e.batch === 5 && controller.abort() });
-    expect(r.status).toBe('aborted');
+    const checkpoints: Checkpoint[] = [];
+    const r = await runExperiment(small, {
+      signal: controller.signal,
+      onEvent: (e) => {
+        if (e.type === 'batch' && e.batch === 5) controller.abort();
+        if (e.type === 'checkpoint') checkpoints.push(e.checkpoint);
+      },
+    });
+    expect(r.status).toBe('partial');
     expect(r.epochs).toHaveLength(0);
+    expect(checkpoints.map((c) => [c.epoch, c.batch])).toEqual([[0, 5]]);
+    expect(checkpoints[0]!.partial.seen).toBe(5 * small.training.batch);
   });
 
   it('bad configs are one-line errors naming the field', async () => {

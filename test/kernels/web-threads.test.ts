@@ -12,6 +12,7 @@ import { createServer, type Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import { extname, join, normalize, resolve } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { HEADLESS_FLAGS, chromiumOrSkip } from '../support/chromium.js';
 
 const root = resolve('.');
 const types: Record<string, string> = { '.html': 'text/html', '.js': 'text/javascript', '.json': 'application/json' };
@@ -59,15 +60,15 @@ let server: Server | null = null;
 afterAll(() => void server?.close());
 
 describe('kernel threads in the browser (Web Workers)', () => {
-  it('give the same pulses, conductances and MVM outputs as one thread, run from a worker; the page’s main thread is refused clearly', async () => {
-    expect(existsSync('/usr/bin/chromium'), 'Chromium is installed by .ci/run (apt-get install chromium)').toBe(true);
+  it('give the same pulses, conductances and MVM outputs as one thread, run from a worker; the page’s main thread is refused clearly', async (context) => {
+    const browser = chromiumOrSkip(context);
     expect(existsSync('dist/kernels/web-threads.js'), 'dist/ is built by `npm test` (pretest)').toBe(true);
     let settle: (report: Report) => void = () => {};
     const result = new Promise<Report>((done) => (settle = done));
     const started = await serve((report) => settle(report));
     server = started.server;
-    const chromium = spawn('/usr/bin/chromium', [
-      '--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync',
+    const chromium = spawn(browser, [
+      ...HEADLESS_FLAGS,
       `--user-data-dir=${mkdtempSync(join(tmpdir(), 'chromium-'))}`, `http://127.0.0.1:${started.port}/test/browser/threads.html`,
     ], { stdio: 'ignore' });
     let report: Report;

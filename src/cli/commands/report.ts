@@ -1,12 +1,13 @@
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { existsSync, readFileSync } from 'node:fs';
+import { join, relative } from 'node:path';
 import type { Command } from 'commander';
 import { UserError } from '../../core/errors.js';
 import type { ExperimentResult } from '../../experiment/run.js';
-import { writeFileAtomic } from '../../node/index.js';
-import { reportData, reportHtml, reportSpecs } from '../../report/run-report.js';
-import { renderSvg } from '../../report/svg.js';
+import { writeRunReport } from '../../node/index.js';
+import { labelRuns } from '../../report/run-report.js';
 import type { Output } from '../output.js';
+
+export { writeRunReport as writeReport } from '../../node/index.js';
 
 function readResult(dir: string): ExperimentResult {
   const path = join(dir, 'results.json');
@@ -14,33 +15,40 @@ function readResult(dir: string): ExperimentResult {
   try {
     text = readFileSync(path, 'utf8');
   } catch {
-    throw new UserError('run folder', dir, 'must contain results.json (written by aimsim run)', 'usage error');
+    throw new UserError('run folder', dir, 'must contain results.json (written by aimsim run, or a sweep’s runs/p…-s… folder)', 'usage error');
   }
+  let result: ExperimentResult;
   try {
-    return JSON.parse(text) as ExperimentResult;
+    result = JSON.parse(text) as ExperimentResult;
   } catch {
-    throw new UserError(path, text.length, 'must be valid JSON', 'usage error');
+    throw new UserError(path, text.length, 'must be valid JSON (the file is corrupt or truncated)', 'usage error');
   }
+  if (!result || typeof result !== 'object' || !Array.isArray(result.epochs) || typeof result.config !== 'object') {
+    throw new UserError(path, typeof result, 'must hold the results of aimsim run (epochs, config, layers)', 'usage error');
+  }
+  return result;
 }
 
-/** Writes report.html and report.json for runs into `dir`; returns the HTML path. */
-export async function writeReport(runs: readonly ExperimentResult[], dir: string): Promise<string> {
-  const svgs = [];
-  for (const { title, spec } of reportSpecs(runs)) svgs.push({ title, svg: await renderSvg(spec) });
-  const html = join(dir, 'report.html');
-  writeFileAtomic(join(dir, 'report.json'), JSON.stringify(reportData(runs), null, 2));
-  writeFileAtomic(html, reportHtml(runs, svgs));
-  return html;
+/** `report-YYYYMMDD-HHMMSS` in the working folder (a suffix when it exists already). */
+function freshReportFolder(now = new Date()): string {
+  const stamp = now.toISOString().replace(/[-:]/g, '').replace('T', '-').slice(0, 15);
+  let dir = `report-${stamp}`;
+  for (let n = 2; existsSync(dir); n++) dir = `report-${stamp}-${n}`;
+  return dir;
 }
 
 export function registerReportCommand(program: Command, out: Output): void {
   program
     .command('report')
-    .description('write a self-contained report.html (SVG plots, several runs overlaid) and report.json')
-    .argument('<run-dir...>', 'folders written by aimsim run')
-    .option('--out <dir>', 'where to write the report (default: the first run folder)')
+    .description('write a self-contained report.html (SVG plots, several runs overlaid) and report.json into a new folder')
+    .argument('<run-dir...>', 'folders written by aimsim run (or the runs/p…-s… folders of a sweep)')
+    .option('--out <dir>', 'where to write the report (default: a new report-<date>-<time> folder here); never a run folder')
     .action(async (dirs: string[], flags: { out?: string }) => {
       const runs = dirs.map(readResult);
-      out.stdout(`report: ${await writeReport(runs, flags.out ?? dirs[0]!)}`);
+      const dir = flags.out ?? freshReportFolder();
+      // A run's own report.html and report.json belong to that run; a comparison goes elsewhere.
+      if (existsSync(join(dir, 'results.json'))) throw new UserError('--out', dir, 'must not be a run folder (it holds results.json, whose report would be overwritten); choose a folder of its own', 'usage error');
+      const folders = dirs.map((d) => relative('.', d) || '.');
+      out.stdout(`report: ${await writeRunReport(labelRuns(runs, folders), dir)}`);
     });
 }

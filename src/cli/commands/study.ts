@@ -7,7 +7,7 @@ import { studyPlotSpec } from '../../report/study-plot.js';
 import { runZsStudy, zsStudyTable } from '../../experiment/zs-study.js';
 import { zsPlotSpec } from '../../report/zs-plot.js';
 import type { Output } from '../output.js';
-import { readConfigFile, withFilePositions } from '../config-file.js';
+import { readConfigFile, withFilePositions } from '../../node/config-file.js';
 
 export function registerStudyCommand(program: Command, out: Output): void {
   program

@@ -54,3 +54,8 @@ export async function withFilePositions<T>(file: ConfigFile | null, fn: () => Pr
     throw error;
   }
 }
+
+/** The plain object of a YAML or JSON config file, ready for runExperiment, runStudy or runSweep. */
+export function loadConfigFile(path: string): unknown {
+  return readConfigFile(path).value;
+}

@@ -1,0 +1,31 @@
+import type { Output } from './output.js';
+
+/**
+ * Ctrl-C and SIGTERM during a run (issue 14): the first one asks the run to stop after the
+ * current batch (it then writes a checkpoint and partial results and says how to resume); a
+ * second one quits at once.
+ */
+export function onInterrupt(out: Output): { signal: AbortSignal; exitCode(): number; dispose(): void } {
+  const controller = new AbortController();
+  let received: NodeJS.Signals | null = null;
+  const handler = (signal: NodeJS.Signals) => {
+    if (received) {
+      out.stderr(`aimsim: ${signal} again: quitting now (the last checkpoint is kept)`);
+      process.exit(signal === 'SIGINT' ? 130 : 143);
+    }
+    received = signal;
+    out.stderr(`aimsim: ${signal}: stopping after the current batch to save a checkpoint (${signal === 'SIGINT' ? 'Ctrl-C' : 'send it'} again to quit now)`);
+    controller.abort();
+  };
+  process.on('SIGINT', handler);
+  process.on('SIGTERM', handler);
+  return {
+    signal: controller.signal,
+    // The shell's convention: 128 + the signal number.
+    exitCode: () => (received === 'SIGTERM' ? 143 : 130),
+    dispose() {
+      process.off('SIGINT', handler);
+      process.off('SIGTERM', handler);
+    },
+  };
+}
