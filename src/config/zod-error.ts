@@ -40,6 +40,9 @@ export function keysAt(schema: z.ZodType, path: readonly PropertyKey[], input: u
   return def?.type === 'object' && def.shape ? Object.keys(def.shape) : undefined;
 }
 
+/** zod's type names as a reader says them. */
+const typeNames: Record<string, string> = { int: 'an integer', object: 'an object (a mapping)', array: 'a list', number: 'a number', string: 'a string', boolean: 'true or false' };
+
 /**
  * Turns the first zod issue into the project's one-line error: field path, value, what is allowed
  * (style.md "Errors"). `allowedKeys` lists the valid keys of an object for unknown-key errors.
@@ -64,7 +67,10 @@ export function zodIssueToUserError(
   }
   const value = valueAt(input, issue.path);
   let allowed = issue.message;
-  if (issue.code === 'invalid_type') allowed = value === undefined ? `is required (a ${issue.expected})` : `must be a ${issue.expected}`;
+  if (issue.code === 'invalid_type') {
+    const expected = typeNames[issue.expected] ?? `a ${issue.expected}`;
+    allowed = value === undefined ? `is required (${expected})` : `must be ${expected}`;
+  }
   else if (issue.code === 'too_small') allowed = `must be ${issue.inclusive ? '>=' : '>'} ${String(issue.minimum)}`;
   else if (issue.code === 'too_big') allowed = `must be ${issue.inclusive ? '<=' : '<'} ${String(issue.maximum)}`;
   else if (issue.code === 'invalid_value') allowed = `must be one of: ${issue.values.map(String).join(', ')}`;

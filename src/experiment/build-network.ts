@@ -11,6 +11,11 @@ function resolveDeviceField(value: ExperimentConfig['device']): DeviceConfig {
   return resolveDevice(preset, overrides);
 }
 
+/** The device of a weight layer: its own, else the top-level one, resolved and validated. */
+export function layerDevice(config: ExperimentConfig, spec: Extract<LayerConfig, { type: 'linear' | 'conv2d' }>): DeviceConfig {
+  return resolveDeviceField(spec.device ?? config.device);
+}
+
 /** The algorithm of a layer: its own, else the top-level one (a preset name or an object). */
 export function layerAlgorithm(config: ExperimentConfig, spec: LayerConfig): { config: AlgorithmConfig; update?: Record<string, unknown> } {
   const own = spec.type === 'linear' || spec.type === 'conv2d' ? spec.algorithm : undefined;
@@ -25,7 +30,7 @@ export function buildNetwork(config: ExperimentConfig, inputShape: Shape, classe
   const init = Rng.stream(config.seed, 'init');
   const factory = (spec: Extract<LayerConfig, { type: 'linear' | 'conv2d' }>): AlgorithmFactory => (rows, cols, name) => {
     // A layer may name its own device and algorithm; otherwise the top-level ones apply.
-    const device = resolveDeviceField(spec.device ?? config.device);
+    const device = layerDevice(config, spec);
     const { config: algorithmConfig, update: presetUpdate } = layerAlgorithm(config, spec);
     const setup = { rows, cols, device, seed: config.seed, name, forward: config.forward, backward: config.backward, update: { ...presetUpdate, ...config.update } };
     const algorithm: TrainingAlgorithm = spec.analog ? createAlgorithm(setup, algorithmConfig) : new DigitalSgd(setup);

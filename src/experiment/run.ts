@@ -9,7 +9,7 @@ import { gather, type ImageDataset, type Split } from '../data/dataset.js';
 import { loadEmbeddedFashionMnist } from '../data/embedded.js';
 import { Conv2d, Linear, accuracy, softmaxCrossEntropy, type Sequential } from '../nn/index.js';
 import { Rng } from '../rng/index.js';
-import { buildNetwork, layerAlgorithm } from './build-network.js';
+import { buildNetwork, layerAlgorithm, layerDevice } from './build-network.js';
 import { CHECKPOINT_VERSION, checkCheckpoint, comparableConfig, type Checkpoint } from './checkpoint.js';
 import { checkMemory, estimateMemory, type MemoryEstimate } from './memory.js';
 import { describeNetwork, planNetwork, type LayerPlan } from './network-plan.js';
@@ -121,6 +121,8 @@ export async function prepareExperiment(input: unknown, options: Pick<RunOptions
   const train = limit(dataset.train, size, config.data.trainLimit);
   const test = limit(dataset.test, size, config.data.testLimit);
   const plans = planNetwork(config, dataset.shape, dataset.classes);
+  // Devices are resolved (and so validated) here too, before the caller creates any output.
+  for (const { spec } of plans) if (spec.type === 'linear' || spec.type === 'conv2d') layerDevice(config, spec);
   const datasetBytes = dataset.train.pixels.length + dataset.test.pixels.length + dataset.train.count + dataset.test.count;
   const memory = estimateMemory(plans, (plan) => layerAlgorithm(config, plan.spec).config, config.training.batch, datasetBytes);
   if (options.memoryLimit) checkMemory(memory, options.memoryLimit.bytes, options.memoryLimit.source);

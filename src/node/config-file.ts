@@ -17,6 +17,15 @@ export function readConfigFile(path: string): ConfigFile {
   } catch {
     throw new UserError('config file', path, 'must be a readable file', 'usage error');
   }
+  if (path.endsWith('.json')) {
+    // YAML would accept `{"a": }` as {a: null}: a .json file must be JSON.
+    try {
+      JSON.parse(text);
+    } catch (error) {
+      const reason = error instanceof Error ? error.message.split('\n')[0] : String(error);
+      throw new UserError('config file', path, `must be valid JSON (${reason})`, 'usage error');
+    }
+  }
   const lineCounter = new LineCounter();
   const doc = parseDocument(text, { lineCounter });
   if (doc.errors.length > 0) {

@@ -31,6 +31,8 @@ export function pulseScaling(lr: number, granularity: number, config: UpdateConf
     const xHat = xAbsMax;
     if (xHat === 0 || dHat === 0) return null;
     const k = (lr * xHat * dHat) / granularity; // expected pulses of the largest element
+    // A product that underflows (denormal x and d) expects no pulse; BL would be 0.
+    if (!(k > 0)) return null;
     if (config.updateBlManagement) {
       bl = Math.min(Math.ceil(k), desired);
       a = b = Math.sqrt(lr / (granularity * bl));

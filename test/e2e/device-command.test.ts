@@ -65,7 +65,7 @@ describe('aimsim device', () => {
       [['device', 'soft-bound'], /^aimsim: usage error at device: unknown device; allowed presets and kinds: reram-es, .*soft-bounds/],
       [['device', 'soft-bounds', '--set', 'dwMin=-1'], /^aimsim: config error at device\.dwMin: must be > 0, got -1$/],
       [['device', 'soft-bounds', '--set', 'dwmin=0.1'], /^aimsim: config error at device\.dwmin: unknown key for soft-bounds; allowed keys: dwMin, /],
-      [['device', 'soft-bounds', '--set', 'multNoise=maybe'], /^aimsim: config error at device\.multNoise: must be a boolean, got "maybe"$/],
+      [['device', 'soft-bounds', '--set', 'multNoise=maybe'], /^aimsim: config error at device\.multNoise: must be true or false, got "maybe"$/],
       [['device', 'soft-bounds', '--set', 'wMin=0.2'], /^aimsim: config error at device\.wMin: must be < 0 for this model/],
       [['device', 'limited-state', '--set', 'nStates=2.5'], /^aimsim: config error at device\.nStates: /],
       [['device', 'soft-bounds', '--set', 'devices=-3'], /^aimsim: usage error at devices: must be an integer/],

@@ -22,7 +22,9 @@ describe('aimsim study', () => {
     );
     const out = join(dir, 'out', 'study.json');
     const plot = join(dir, 'out', 'study.svg');
-    const { code, stdout, stderr } = await cli('study', config, '--out', out, '--plot', plot);
+    // A bare --plot writes beside --out, as `aimsim sweep --plot` writes into its folder.
+    const { code, stdout, stderr } = await cli('study', config, '--out', out, '--plot');
+    expect(stdout).toContain(`results: ${out}; plot: ${plot}`);
     expect(code, stderr).toBe(0);
     expect(stdout).toMatch(/\| Analog SGD \|  \| analog-sgd \| /);
     const result = JSON.parse(readFileSync(out, 'utf8')) as StudyResult;

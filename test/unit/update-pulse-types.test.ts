@@ -91,4 +91,13 @@ describe('deterministic pulse types (aihwkit-model.md §3.3)', () => {
     tile.update(x, d, 1, 10);
     expect(tile.weights()[0]).toBeCloseTo(-10 * 0.6 * 0.9, 12);
   });
+
+  it('an x·d product that underflows expects no pulse under BL management (found by the property tests: NaN counters)', () => {
+    for (const pulseType of ['mean-count', 'stochastic-compressed', 'deterministic-implicit'] as const) {
+      const tile = new AnalogTile({ rows: 1, cols: 1, device: resolveDevice('constant-step', { dwMin: 1e-4 }), update: { desiredBl: 1, pulseType, updateManagement: false }, seed: 0 });
+      tile.update([-5e-324], [5e-324], 1, 1e-4);
+      expect(tile.counters.snapshot().pulses['update']).toEqual({ up: 0, down: 0 });
+    }
+    expect(pulseScaling(1e-4, 1e-4, updateSchema.parse({}), 5e-324, 5e-324)).toBeNull();
+  });
 });

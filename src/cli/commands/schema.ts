@@ -1,13 +1,12 @@
 import type { Command } from 'commander';
-import { z } from 'zod';
-import { experimentSchema } from '../../config/experiment.js';
+import { experimentJsonSchema } from '../../config/json-schema.js';
 import type { Output } from '../output.js';
 
 export function registerSchemaCommand(program: Command, out: Output): void {
   program
     .command('schema')
-    .description('print the JSON Schema of experiment files (for editors and validation)')
+    .description('print the JSON Schema of experiment files (for editors and validation; devices and algorithms as unions of their kinds)')
     .action(() => {
-      out.stdout(JSON.stringify(z.toJSONSchema(experimentSchema, { io: 'input', unrepresentable: 'any' }), null, 2));
+      out.stdout(JSON.stringify(experimentJsonSchema(), null, 2));
     });
 }
