@@ -19,7 +19,7 @@ export type AgadConfig = z.output<typeof agadSchema>;
  * AGAD: like c-TTv2, but the reference of A is estimated dynamically from A's own reads. Each
  * element keeps a running mean μ of its raw reads; when its column's chopper switches, μ is
  * frozen as the reference μ̄ of the next phase, and the buffer accumulates (a − μ̄)·c. A's offset
- * or SP need not be known. C is written only after the first P full passes.
+ * or SP need not be known. C is written only after the first P + 1 full passes.
  */
 export class Agad extends ChoppedTikiTaka {
   override readonly kind = 'agad';
@@ -80,8 +80,13 @@ export class Agad extends ChoppedTikiTaka {
     return any ? n : null;
   }
 
+  /**
+   * C is written from the (P + 2)-th full pass on: aihwkit's CPU DynamicTransferDevice writes only
+   * while its pass counter exceeds P (rpu_dynamic_transfer_device.cpp), one pass after the first
+   * reference is frozen. (Its CUDA version starts one pass earlier.)
+   */
   protected override mayWrite(j: number): boolean {
-    return this.columnReads[j]! >= this.chopPeriod || !Number.isFinite(this.chopPeriod);
+    return this.columnReads[j]! > this.chopPeriod || !Number.isFinite(this.chopPeriod);
   }
 
   protected override afterRead(j: number): void {

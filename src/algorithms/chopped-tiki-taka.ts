@@ -16,7 +16,7 @@ export const choppedFields = {
   scaleFastLr: flag(false, 'multiply fastLr by the global learning rate'),
   transferUpdate: transferUpdateBl1,
   inChopProb: num(0.1, 'probability (random) or 1/period (regular) of flipping the input choppers', { min: 0, max: 1 }),
-  inChopRandom: flag(true, 'flip each column’s chopper at random after its read; otherwise all together on a regular period'),
+  inChopRandom: flag(true, 'flip each column’s chopper at random after its read; otherwise each column right after its read in every P-th pass (P = max(⌈1/inChopProb⌉, 2)), as aihwkit'),
   outChopProb: num(0, 'probability of flipping each output chopper after a full pass', { min: 0, max: 1 }),
   bufferGranularity: num(1, 'buffer granularity in units of granularity(A)', { gt: 0 }),
   autoGranularity: num(0, 'if > 0: buffer granularity ×= autoGranularity/(inputs·|transferEvery|)', { min: 0 }),
@@ -167,10 +167,12 @@ export class ChoppedTikiTaka extends BufferedTransfer {
     const c = this.config;
     if (c.inChopRandom) {
       if (c.inChopProb > 0 && this.algorithmRng.uniform() < c.inChopProb) this.inChoppers[j] = -this.inChoppers[j]! as 1 | -1;
-    } else if (j === this.cols - 1) {
-      this.fullPasses++;
+    } else {
+      // Each column flips right after its own read in the last pass of a period, as aihwkit's
+      // ChoppedTransferDevice does (not all columns at the end of that pass).
       const period = Math.max(Math.ceil(1 / c.inChopProb), 2);
-      if (c.inChopProb > 0 && this.fullPasses % period === 0) for (let q = 0; q < this.cols; q++) this.inChoppers[q] = -this.inChoppers[q]!;
+      if (c.inChopProb > 0 && this.fullPasses % period === period - 1) this.inChoppers[j] = -this.inChoppers[j]!;
+      if (j === this.cols - 1) this.fullPasses++;
     }
     if (j === this.cols - 1 && c.outChopProb > 0) {
       for (let i = 0; i < this.rows; i++) if (this.algorithmRng.uniform() < c.outChopProb) this.outChoppers[i] = -this.outChoppers[i]!;

@@ -17,7 +17,7 @@ export const multiTileResidualSchema = z
     tiles: z.number().int().min(2).max(64).default(3).describe('number of tiles N + 1 (tile 0 takes the gradient)'),
     gamma: num(0.5, 'scale γ between tiles: W̄ = Σ_i γ^(N−i)·W_i (tile N most significant)', { gt: 0, max: 1 }),
     fastLr: num(1, 'learning rate of the gradient updates on tile 0', { gt: 0 }),
-    scaleFastLr: flag(true, 'multiply fastLr by the global learning rate'),
+    scaleFastLr: flag(false, 'multiply fastLr by the global learning rate; off: absolute, as the authors’ aihwkit 0.9.2 (aihwkit-model.md §5.4)'),
     transferEvery: num(2, 'T_0: tile 0 transfers into tile 1 every T_0 of its updates', { gt: 0 }),
     transferEveryGrowth: num(2, 'T_i = transferEvery·growth^i (geometric timescales)', { gt: 0 }),
     transferEveryVec: positiveArray('explicit periods T_0..T_{N−1}; overrides transferEvery and its growth'),

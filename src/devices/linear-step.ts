@@ -15,7 +15,7 @@ export const linearStepSchema = z
     gammaDown: num(0, 'relative decrease γ⁻ of the down step at w = wMin'),
     gammaUpDtod: num(0.05, 'device-to-device spread of γ⁺ (absolute)', { min: 0 }),
     gammaDownDtod: num(0.05, 'device-to-device spread of γ⁻ (absolute)', { min: 0 }),
-    allowIncreasing: flag(false, 'allow negative γ (steps that grow toward the bound)'),
+    allowIncreasing: flag(false, 'allow negative γ (steps that grow toward the bound); off: each device takes |γ + γ_dtod·ξ|, as aihwkit'),
     meanBoundReference: flag(true, 'slopes refer to the mean bounds wMax/wMin instead of each device’s bounds'),
     multNoise: flag(true, 'multiplicative c2c noise (s·w + Δw)(1 + σξ); otherwise s·w + Δw(1 + σξ)'),
     reverseUp: flag(false, 'make the up step grow with w (reference w_ref⁺ = wMin − reverseOffset)'),
@@ -41,8 +41,9 @@ export const linearStep: DeviceModel<LinearStepConfig> = {
       let gammaUp = config.gammaUp + config.gammaUpDtod * xiUp[k]!;
       let gammaDown = config.gammaDown + config.gammaDownDtod * xiDown[k]!;
       if (!config.allowIncreasing) {
-        gammaUp = Math.max(gammaUp, 0);
-        gammaDown = Math.max(gammaDown, 0);
+        // aihwkit reflects a negative draw (fabs in rpu_linearstep_device.cpp), it does not clip it.
+        gammaUp = Math.abs(gammaUp);
+        gammaDown = Math.abs(gammaDown);
       }
       const upperRef = config.meanBoundReference ? config.wMax : hidden.bmax[k]!;
       const lowerRef = config.meanBoundReference ? config.wMin : hidden.bmin[k]!;
@@ -50,8 +51,9 @@ export const linearStep: DeviceModel<LinearStepConfig> = {
       const refDown = config.reverseDown ? upperRef + config.reverseOffset : lowerRef;
       const up = hidden.scaleUp[k]!;
       const down = hidden.scaleDown[k]!;
-      slopeUp[k] = up === 0 ? 0 : (-gammaUp * up) / refUp;
-      slopeDown[k] = down === 0 ? 0 : (-gammaDown * down) / refDown;
+      // A reference bound of exactly 0 gives no slope (aihwkit's guard).
+      slopeUp[k] = refUp === 0 ? 0 : (-gammaUp * up) / refUp;
+      slopeDown[k] = refDown === 0 ? 0 : (-gammaDown * down) / refDown;
     }
     return linearResponseOf('linear-step', config, hidden, { offsetUp: hidden.scaleUp, slopeUp, offsetDown: hidden.scaleDown, slopeDown });
   },

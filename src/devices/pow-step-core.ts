@@ -13,6 +13,7 @@ export interface PowExponentConfig {
   dwMin: number;
   dwMinStd: number;
   resetStd: number;
+  enforceConsistency: boolean;
 }
 
 /**
@@ -40,6 +41,12 @@ export function powResponse(
     const r = config.powUpDownDtod * xiUpDown[k]!;
     gammaUp[k] = config.powGamma * (gain + r + Math.min(config.powUpDown, 0));
     gammaDown[k] = config.powGamma * (gain - r - Math.max(config.powUpDown, 0));
+    // aihwkit takes |γ±| under enforce_consistency (rpu_powstep_device.cpp): a negative draw
+    // would make steps grow toward the bound.
+    if (config.enforceConsistency) {
+      gammaUp[k] = Math.abs(gammaUp[k]!);
+      gammaDown[k] = Math.abs(gammaDown[k]!);
+    }
   }
   const sigma = config.dwMinStd;
   const expectedUp = (k: number, g: number) => {

@@ -35,7 +35,8 @@ export const powStepReference: DeviceModel<PowStepReferenceConfig> = {
     const reference = new Float64Array(size);
     for (let k = 0; k < size; k++) {
       let sp = 0;
-      if (config.subtractSymmetryPoint) {
+      // Only for a device whose bounds bracket 0, as aihwkit (rpu_powstep_reference_device.cpp).
+      if (config.subtractSymmetryPoint && hidden.bmax[k]! > 0 && hidden.bmin[k]! < 0) {
         const minStep = Math.min(Math.abs(hidden.scaleUp[k]!), Math.abs(hidden.scaleDown[k]!));
         const span = hidden.bmax[k]! - hidden.bmin[k]!;
         const steps =

@@ -48,7 +48,12 @@ export const softBoundsReference: DeviceModel<SoftBoundsReferenceConfig> = {
     const offsets = drawNormals(rng.split('reference'), size);
     const reference = new Float64Array(size);
     for (let k = 0; k < size; k++) {
-      const sp = config.subtractSymmetryPoint ? device.symmetricPoint(k) : 0;
+      // aihwkit's closed form, unclipped, and only for a device whose bounds bracket 0
+      // (rpu_softbounds_reference_device.cpp); a stuck device keeps its plain reference.
+      const up = hidden.scaleUp[k]!;
+      const down = hidden.scaleDown[k]!;
+      const bracketsZero = hidden.bmax[k]! > 0 && hidden.bmin[k]! < 0;
+      const sp = config.subtractSymmetryPoint && bracketsZero ? (up - down) / (up / hidden.bmax[k]! - down / hidden.bmin[k]!) : 0;
       reference[k] = config.referenceMean + config.referenceStd * offsets[k]! + sp;
       // The reset target includes the SP when it is subtracted (aihwkit-model.md §2.4 item 4).
       hidden.resetBias[k] = hidden.resetBias[k]! + sp;

@@ -50,15 +50,12 @@ function bisect(f: (g: number) => number, a: number, b: number): number {
 
 /**
  * The SP estimate aihwkit's PowStepReferenceDevice computes (aihwkit-model.md §2.4 item 2):
- * `steps` noise-free alternating up/down pulses from 0, clipped to the bounds.
+ * `steps` noise-free down-and-up pairs, both evaluated at the current estimate, from 0, not
+ * clipped (rpu_powstep_reference_device.cpp). The expected steps vanish beyond a bound, so an
+ * overshoot cannot give NaN here where aihwkit's powf would.
  */
 export function estimateSymmetricPointByPulsing(device: DeviceResponse, k: number, steps: number): number {
-  const lo = device.hidden.bmin[k]!;
-  const hi = device.hidden.bmax[k]!;
-  let sp = Math.min(Math.max(0, lo), hi);
-  for (let n = 0; n < steps; n++) {
-    sp = sp - device.expectedDown(k, sp) + device.expectedUp(k, sp);
-    sp = sp > hi ? hi : sp < lo ? lo : sp;
-  }
+  let sp = 0;
+  for (let n = 0; n < steps; n++) sp = sp - device.expectedDown(k, sp) + device.expectedUp(k, sp);
   return sp;
 }

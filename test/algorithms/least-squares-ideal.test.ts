@@ -7,8 +7,8 @@ import { runLeastSquares } from '../../src/experiment/least-squares.js';
 const cases: [string, unknown][] = [
   ['digital SGD', { kind: 'digital-sgd' }],
   ['analog SGD', 'sgd'],
-  ['Tiki-Taka v1', { preset: 'ttv1', gamma: 0.4 }],
-  ['Tiki-Taka v2', { kind: 'buffered-tiki-taka', gamma: 0.4 }],
+  ['Tiki-Taka v1', { preset: 'ttv1', gamma: 0.4, fastLr: 0.05 }],
+  ['Tiki-Taka v2', { kind: 'buffered-tiki-taka', gamma: 0.4, fastLr: 0.05 }],
   ['chopped TTv2', { kind: 'chopped-tiki-taka', gamma: 0.4, fastLr: 0.05 }],
   ['AGAD', { kind: 'agad', fastLr: 0.05 }],
   ['mixed precision', 'mp'],
