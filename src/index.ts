@@ -15,6 +15,7 @@ export type { ImageDataset, Split } from './data/dataset.js';
 export { gather } from './data/dataset.js';
 export { epochBatches } from './data/batches.js';
 export { parseIdx, readIdx, gunzip } from './data/idx.js';
+export { parseNpy } from './data/npy.js';
 export { parseCifar10, CIFAR10_CLASSES } from './data/cifar10.js';
 export { loadEmbeddedFashionMnist, FASHION_MNIST_CLASSES } from './data/embedded.js';
 export { LeastSquaresTask, leastSquaresSchema } from './data/least-squares.js';

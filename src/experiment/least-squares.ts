@@ -5,10 +5,11 @@ import { zodIssueToUserError } from '../config/zod-error.js';
 import { num } from '../devices/fields.js';
 import { resolveDevice, type DeviceConfig } from '../devices/index.js';
 import { createAlgorithm, parseAlgorithmConfig, type AlgorithmConfig, type AlgorithmReport, type TrainingAlgorithm } from '../algorithms/index.js';
-import { LeastSquaresTask, leastSquaresSchema } from '../data/least-squares.js';
+import { LeastSquaresTask, leastSquaresSchema, matrixRows } from '../data/least-squares.js';
 import { ioSchema } from '../tile/io-config.js';
 import { updateOverridesSchema, updateSchema } from '../tile/update-config.js';
 import { calibrateAlgorithm, calibrationSchema, checkCalibrationArrays } from '../calibration/index.js';
+import { Rng } from '../rng/index.js';
 
 const deviceField = z
   .union([z.string(), z.object({ preset: z.string() }).loose()])
@@ -29,12 +30,20 @@ export const leastSquaresRunSchema = z
     forward: ioSchema.partial().prefault({}).describe('forward IO of the analog arrays'),
     update: updateOverridesSchema.prefault({}).describe('pulse-train settings of the gradient update, over the algorithm preset’s (unset fields: the preset’s, else the tile defaults)'),
     steps: z.number().int().min(1).default(2000).describe('mini-batch steps'),
-    batch: boundedInt(LIMITS.batch, 'samples per mini-batch').default(1),
+    batch: boundedInt(LIMITS.batch, 'samples per mini-batch (default: the whole fixed data set, else 1)').optional(),
+    reduction: z
+      .enum(['sum', 'mean'])
+      .default('sum')
+      .describe('loss of a batch: ½Σ‖Wx − y‖² (sum), or ½Σ‖Wx − y‖²/batch (mean: the papers’ MSE/2, so d = (ŷ − y)/batch)'),
+    gradientNoise: num(0, 'digital-sgd only: add gradientNoise·N(0, 1) to every coordinate of the gradient (the papers’ digital baseline; analog runs take their gradient noise through forward.wNoise)', { min: 0 }),
     lr: num(0.01, 'learning rate', { gt: 0 }),
     seed: z.number().int().min(0).default(0).describe('seed of the device draws and pulse noise'),
     evaluateEvery: z.number().int().min(1).default(100).describe('record the metrics every this many steps'),
     calibration: calibrationSchema.optional().describe('zero-shift arrays before training (the two-stage baseline, papers.md §2.7); pulses are counted'),
-    initialWeight: z.number().optional().describe('start every weight at this value (set_weights: onto the most significant array); default: the devices’ initial state'),
+    initialWeight: z
+      .union([z.number(), z.literal('uniform')])
+      .optional()
+      .describe('start every weight at this value, or `uniform`: U(±1/√inputs), torch’s Linear init (set_weights: onto the most significant array); default: the devices’ initial state'),
     epochSteps: z.number().int().min(1).optional().describe('call the algorithm’s endEpoch with the mean loss every this many steps (warm-start schedules)'),
   })
   .strict();
@@ -46,10 +55,16 @@ export interface LeastSquaresResult {
   seed: number;
   steps: number[];
   distance: number[];
+  /** The loss f(W) at each record (empirical on a fixed data set, else expected). */
   loss: number[];
   finalDistance: number;
   /** Mean distance over the last 20 % of the recorded points (less noisy than the last one). */
   tailDistance: number;
+  /** Mean of f(W) − f(W_opt) over the last 20 % of the recorded points. */
+  tailExcessLoss: number;
+  /** The final effective weights and the optimum they are measured against (outputs × inputs). */
+  weights: number[];
+  optimum: number[];
   report: AlgorithmReport;
   /** The algorithm's diagnostics at the end (e.g. RIDER's trackerSpError), if it has any. */
   diagnostics: Record<string, number>;
@@ -64,26 +79,30 @@ function resolveDeviceField(value: z.output<typeof deviceField>): DeviceConfig {
 }
 
 /**
- * Trains W on the least-squares task: y_pred = forward(x) through the algorithm's arrays,
- * d = y_pred − y (the gradient of ½‖Wx − y‖² with respect to the output), update(x, d, lr).
+ * Trains W on the least-squares task: y_pred = forward(x) through the algorithm's arrays (the
+ * analog IO, with its weight noise: the papers' gradient noise), d = y_pred − y (÷ batch for
+ * `reduction: mean`), update(x, d, lr). Metrics are computed on the exact weights.
  */
 export function runLeastSquares(input: unknown): LeastSquaresResult {
   return prepareLeastSquares(input).train();
 }
 
-/** Validates and builds everything (task, devices, algorithm); `train()` then runs it. */
 /** A validated run, ready to train; `cycleCost` is its P-SP26 pulse-cycle cost model (N + K·BL). */
 export interface PreparedLeastSquares {
   train(): LeastSquaresResult;
   cycleCost: { calibration: number; bl: number };
 }
 
+/** Validates and builds everything (task, devices, algorithm); `train()` then runs it. */
 export function prepareLeastSquares(input: unknown): PreparedLeastSquares {
   const parsed = leastSquaresRunSchema.safeParse(input ?? {});
   if (!parsed.success) throw zodIssueToUserError(parsed.error, input, 'run', undefined, leastSquaresRunSchema);
   const run = parsed.data;
   const device = resolveDeviceField(run.device);
   const { config: algorithmConfig, update: presetUpdate } = parseAlgorithmConfig(run.algorithm ?? 'sgd');
+  if (run.gradientNoise > 0 && algorithmConfig.kind !== 'digital-sgd') {
+    throw new UserError('run.gradientNoise', run.gradientNoise, 'applies to digital-sgd only (the papers’ digital baseline); give an analog run its gradient noise through forward.wNoise, as the papers’ code does');
+  }
   const task = new LeastSquaresTask(run.task);
   const { inputs: cols, outputs: rows } = run.task;
   if (rows * cols > 1e6) throw new UserError('run.task', rows * cols, 'must have at most 10⁶ weights');
@@ -96,17 +115,35 @@ export function prepareLeastSquares(input: unknown): PreparedLeastSquares {
   );
   const tiles = algorithm.tiles();
   if (run.calibration) checkCalibrationArrays(tiles, run.calibration.arrays, 'run.calibration.arrays');
+  const batch = run.batch ?? task.data?.samples ?? 1;
   return {
     cycleCost: { calibration: run.calibration?.pulses ?? 0, bl: updateSchema.parse({ ...presetUpdate, ...run.update }).desiredBl },
     train: () => {
       if (run.calibration) calibrateAlgorithm(tiles, run.calibration, run.seed);
-      if (run.initialWeight !== undefined) algorithm.setWeights(new Float64Array(rows * cols).fill(run.initialWeight));
-      return train(run, task, algorithm, algorithmConfig.kind);
+      const initial = initialWeights(run, rows, cols);
+      if (initial) algorithm.setWeights(initial);
+      return train(run, batch, task, algorithm, algorithmConfig.kind);
     },
   };
 }
 
-function train(run: z.output<typeof leastSquaresRunSchema>, task: LeastSquaresTask, algorithm: TrainingAlgorithm, kind: string): LeastSquaresResult {
+/** W₀: the task's explicit matrix, a constant, or torch's Linear init U(±1/√inputs); null: the devices' own state. */
+function initialWeights(run: z.output<typeof leastSquaresRunSchema>, rows: number, cols: number): Float64Array | null {
+  if (run.task.initialWeights) {
+    const w = matrixRows('initialWeights', run.task.initialWeights);
+    if (w.length !== rows || w.some((r) => r.length !== cols)) throw new UserError('task.initialWeights', `${w.length} × ${w[0]?.length ?? 0}`, `must be ${rows} × ${cols}`);
+    return Float64Array.from(w.flat());
+  }
+  if (run.initialWeight === undefined) return null;
+  if (run.initialWeight === 'uniform') {
+    const rng = Rng.stream(run.seed, 'least-squares', 'init');
+    const bound = 1 / Math.sqrt(cols);
+    return Float64Array.from({ length: rows * cols }, () => (2 * rng.uniform() - 1) * bound);
+  }
+  return new Float64Array(rows * cols).fill(run.initialWeight);
+}
+
+function train(run: z.output<typeof leastSquaresRunSchema>, batch: number, task: LeastSquaresTask, algorithm: TrainingAlgorithm, kind: string): LeastSquaresResult {
   const steps: number[] = [];
   const distance: number[] = [];
   const loss: number[] = [];
@@ -119,22 +156,32 @@ function train(run: z.output<typeof leastSquaresRunSchema>, task: LeastSquaresTa
     loss.push(task.loss(w));
   };
   record(0);
+  const scale = run.reduction === 'mean' ? 1 / batch : 1;
+  const noise = run.gradientNoise > 0 ? Rng.stream(run.seed, 'least-squares', 'gradient-noise') : null;
   let epochLoss = 0;
   for (let step = 1; step <= run.steps; step++) {
-    const { x, y } = task.batch(run.batch);
-    const prediction = algorithm.forward(x, run.batch);
+    const { x, y } = task.batch(batch);
+    const prediction = algorithm.forward(x, batch);
     for (let k = 0; k < prediction.length; k++) {
       prediction[k] = prediction[k]! - y[k]!;
-      epochLoss += (0.5 * prediction[k]! ** 2) / run.batch;
+      epochLoss += (0.5 * prediction[k]! ** 2) / batch;
+      prediction[k] = prediction[k]! * scale;
     }
-    algorithm.update(x, prediction, run.batch, run.lr);
+    algorithm.update(x, prediction, batch, run.lr);
+    if (noise) {
+      // The papers' digital baseline: W −= lr·σ·ξ on top of the exact step.
+      const w = Float64Array.from(algorithm.weights());
+      for (let k = 0; k < w.length; k++) w[k] = w[k]! - run.lr * run.gradientNoise * noise.normal();
+      algorithm.setWeights(w);
+    }
     if (run.epochSteps !== undefined && step % run.epochSteps === 0) {
       algorithm.endEpoch?.(epochLoss / run.epochSteps);
       epochLoss = 0;
     }
     if (step % run.evaluateEvery === 0 || step === run.steps) record(step);
   }
-  const tail = distance.slice(Math.max(1, Math.floor(distance.length * 0.8)));
+  const from = Math.max(1, Math.floor(distance.length * 0.8));
+  const mean = (v: number[]) => v.reduce((s, x) => s + x, 0) / v.length;
   return {
     name: run.name,
     algorithm: kind,
@@ -143,7 +190,10 @@ function train(run: z.output<typeof leastSquaresRunSchema>, task: LeastSquaresTa
     distance,
     loss,
     finalDistance: distance[distance.length - 1]!,
-    tailDistance: tail.reduce((s, v) => s + v, 0) / tail.length,
+    tailDistance: mean(distance.slice(from)),
+    tailExcessLoss: mean(loss.slice(from)) - task.optimalLoss,
+    weights: Array.from(algorithm.weights()),
+    optimum: Array.from(task.optimum),
     report: algorithm.report(),
     diagnostics: algorithm.diagnostics?.() ?? {},
     pulses,

@@ -6,4 +6,5 @@ export { loadIdxDataset, loadCifar10, loadConfigDataset, DEBIAN_FASHION_MNIST } 
 export { fsError, makeFolder, writeFileAtomic } from './files.js';
 export { writeRunReport } from './report.js';
 export { loadConfigFile, readConfigFile, type ConfigFile } from './config-file.js';
+export { loadTaskFiles } from './task-files.js';
 export { NodeKernelThreads, useKernelThreads } from './threads.js';

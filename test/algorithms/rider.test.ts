@@ -4,7 +4,7 @@ import { Rider, parseAlgorithmConfig, trackerStep } from '../../src/algorithms/i
 import { riderSchema } from '../../src/algorithms/rider.js';
 import { resolveDevice } from '../../src/devices/index.js';
 import { runLeastSquares } from '../../src/experiment/least-squares.js';
-import { LeastSquaresTask } from '../../src/data/least-squares.js';
+import { LeastSquaresTask, leastSquaresSchema } from '../../src/data/least-squares.js';
 
 describe('the tracker is a first-order low-pass filter (Lemma 3.10)', () => {
   it('its power gain at frequency ω is |H(e^{jω})|² = η² / (1 + (1 − η)² − 2(1 − η)cos ω)', () => {
@@ -67,7 +67,7 @@ describe('RIDER and E-RIDER', () => {
       { rows: 4, cols: 8, device: resolveDevice(preset, fields), seed: 3, name: 'layer' },
       parseAlgorithmConfig({ preset: 'e-rider', fastLr: 0.05, transferLr: 0.005, trackingRate: 0.01, chopProb: 0.01, transferBuffer: true }).config as never,
     );
-    const data = new LeastSquaresTask({ ...task, noise: 0.3, inputDistribution: 'normal', optimumOffset: 0, seed: 3 });
+    const data = new LeastSquaresTask(leastSquaresSchema.parse({ ...task, noise: 0.3, optimumOffset: 0, seed: 3 }));
     for (let step = 0; step < 20_000; step++) {
       const { x, y } = data.batch(1);
       const d = algo.forward(x, 1);

@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { UserError } from '../../core/errors.js';
 import { runStudy, studyTable } from '../../experiment/study.js';
-import { writeFileAtomic } from '../../node/index.js';
+import { loadTaskFiles, writeFileAtomic } from '../../node/index.js';
 import { renderSvg } from '../../report/svg.js';
 import { studyPlotSpec } from '../../report/study-plot.js';
 import { runZsStudy, zsStudyTable } from '../../experiment/zs-study.js';
@@ -25,7 +25,7 @@ export function registerStudyCommand(program: Command, out: Output): void {
         const files = [flags.out && `results: ${flags.out}`, plot && `plot: ${plot}`].filter(Boolean);
         if (files.length) out.stdout(`\n${files.join('; ')}`);
       };
-      const config = file.value as Record<string, unknown>;
+      const config = loadTaskFiles(file.value, path) as Record<string, unknown>;
       if (flags.seeds !== undefined) {
         const n = Number(flags.seeds);
         if (!Number.isInteger(n) || n < 1 || n > 100) throw new UserError('--seeds', flags.seeds, 'must be an integer in [1, 100]', 'usage error');
