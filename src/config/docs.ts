@@ -1,4 +1,7 @@
 import { algorithmSchemas, algorithmPresets, type AlgorithmKind } from '../algorithms/registry.js';
+import { leastSquaresSchema } from '../data/least-squares.js';
+import { leastSquaresRunSchema } from '../experiment/least-squares.js';
+import { studySchema } from '../experiment/study.js';
 import { deviceKinds, deviceModels } from '../devices/registry.js';
 import { devicePresets } from '../devices/presets.js';
 import { ioPresets, ioSchema } from '../tile/io-config.js';
@@ -107,6 +110,25 @@ export function experimentDocTables(): string {
     '### `training`',
     '',
     schemaTable(inner(shape.training), []),
+    '',
+  ].join('\n');
+}
+
+/** The field tables of docs/least-squares.md: a least-squares run, its task, and a study. */
+export function leastSquaresDocTables(): string {
+  return [
+    GENERATED,
+    '### A run',
+    '',
+    schemaTable(leastSquaresRunSchema, []),
+    '',
+    '### `task`',
+    '',
+    schemaTable(leastSquaresSchema, []),
+    '',
+    '### A study (`aimsim study`)',
+    '',
+    schemaTable(studySchema, []),
     '',
   ].join('\n');
 }

@@ -14,6 +14,10 @@ export const leastSquaresSchema = z
     outputs: boundedInt(LIMITS.dimension, 'output size m (rows of W); the papers’ toy has 1').default(10),
     optimumScale: num(0.3, 'W* entries are optimumScale·N(0, 1) + optimumOffset (σ_W* of the papers)', { min: 0 }),
     optimumOffset: num(0, 'constant added to every entry of W* (moves the optimum away from 0)'),
+    optimumDistribution: z
+      .enum(['normal', 'uniform-16bit'])
+      .default('normal')
+      .describe('W* entries: optimumScale·N(0, 1), or optimumScale·(−1 + 2k/65535) with k uniform in 0…65535 (P-MT25’s 16-bit b of the scalar toy); + optimumOffset'),
     inputScale: num(1, 'x entries are inputScale·N(0, 1) (σ_A of the papers)', { gt: 0 }),
     noise: num(0.01, 'standard deviation of the label noise: y = W*·x + noise·ξ', { min: 0 }),
     inputDistribution: z.enum(['normal', 'ones']).default('normal').describe('x ~ inputScale·N(0, I), or x ≡ 1 (the scalar toy (w − b)² of papers.md §5 claim 9)'),
@@ -99,7 +103,10 @@ export class LeastSquaresTask {
     const optimumRng = Rng.stream(config.seed, 'least-squares', 'optimum');
     this.generator = config.optimum
       ? flatMatrix('optimum', config.optimum, outputs, inputs)
-      : Float64Array.from({ length: outputs * inputs }, () => config.optimumOffset + config.optimumScale * optimumRng.normal());
+      : Float64Array.from({ length: outputs * inputs }, () => {
+          const unit = config.optimumDistribution === 'normal' ? optimumRng.normal() : -1 + (2 * Math.floor(optimumRng.uniform() * 65536)) / 65535;
+          return config.optimumOffset + config.optimumScale * unit;
+        });
     this.stream = Rng.stream(config.seed, 'least-squares', 'data');
     if (config.file !== undefined) throw new UserError('task.file', config.file, 'is a file: load it through the CLI or aimsim/node (loadTaskFiles)');
     const samples = config.A ? matrixRows('A', config.A).length : config.samples;

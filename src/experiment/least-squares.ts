@@ -62,6 +62,8 @@ export interface LeastSquaresResult {
   tailDistance: number;
   /** Mean of f(W) − f(W_opt) over the last 20 % of the recorded points. */
   tailExcessLoss: number;
+  /** f(W_opt): 0 for noise-free labels. */
+  optimalLoss: number;
   /** The final effective weights and the optimum they are measured against (outputs × inputs). */
   weights: number[];
   optimum: number[];
@@ -192,6 +194,7 @@ function train(run: z.output<typeof leastSquaresRunSchema>, batch: number, task:
     finalDistance: distance[distance.length - 1]!,
     tailDistance: mean(distance.slice(from)),
     tailExcessLoss: mean(loss.slice(from)) - task.optimalLoss,
+    optimalLoss: task.optimalLoss,
     weights: Array.from(algorithm.weights()),
     optimum: Array.from(task.optimum),
     report: algorithm.report(),

@@ -9,6 +9,7 @@ export const studySchema = z
     description: z.string().default('').describe('what the study shows'),
     seeds: z.array(z.number().int().min(0)).min(1).default([0, 1, 2]).describe('each run is repeated with each seed (device draws, data and W_opt)'),
     base: z.record(z.string(), z.unknown()).default({}).describe('fields shared by every run (see the least-squares run schema)'),
+    plotMetric: z.enum(['distance', 'excess-loss']).default('distance').describe('what the plot shows against steps: ‖W − W_opt‖ or f(W) − f(W_opt)'),
     target: z.number().gt(0).optional().describe('a distance ‖W − W_opt‖ to reach: each row then reports the pulses (calibration included) spent until it was first reached'),
     runs: z
       .array(z.object({ name: z.string(), condition: z.string().default('') }).loose())
@@ -26,6 +27,10 @@ export interface StudyRow {
   finalDistance: { mean: number; std: number };
   /** Mean over the last 20 % of the recorded points, mean and std over seeds. */
   tailDistance: { mean: number; std: number; perSeed: number[] };
+  /** f(W) − f(W_opt) averaged over the last 20 % of the records, mean and std over seeds. */
+  tailExcessLoss: { mean: number; std: number; perSeed: number[] };
+  /** ⟨W, W_opt⟩/‖W_opt‖² at the end: 1 on target, < 1 pulled toward 0 (the SP of a zero-shifted array). */
+  projection: { mean: number; std: number; perSeed: number[] };
   /** Pulses over all tiles and purposes, mean over seeds. */
   pulses: number;
   pulsesByPurpose: Record<string, number>;
@@ -38,12 +43,13 @@ export interface StudyRow {
   stepsToTarget?: (number | null)[];
   /** P-SP26's pulse-cycle cost: calibration budget N + steps × BL of the gradient update (all devices pulse in parallel). */
   cyclesToTarget?: (number | null)[];
-  /** Distance curve of the first seed. */
-  curve: { steps: number[]; distance: number[] };
+  /** Distance and excess-loss curves of the first seed. */
+  curve: { steps: number[]; distance: number[]; excessLoss: number[] };
 }
 
 export interface StudyResult {
   description: string;
+  plotMetric: 'distance' | 'excess-loss';
   seeds: number[];
   rows: StudyRow[];
 }
@@ -92,6 +98,18 @@ export function runStudy(input: unknown, onRun?: (name: string, seed: number) =>
     const final = summarize(results.map((r) => r.finalDistance));
     const tails = results.map((r) => r.tailDistance);
     const tail = summarize(tails);
+    const losses = results.map((r) => r.tailExcessLoss);
+    const loss = summarize(losses);
+    const projections = results.map((r) => {
+      let dot = 0;
+      let norm = 0;
+      for (let k = 0; k < r.optimum.length; k++) {
+        dot += r.weights[k]! * r.optimum[k]!;
+        norm += r.optimum[k]! ** 2;
+      }
+      return norm > 0 ? dot / norm : 1;
+    });
+    const projection = summarize(projections);
     const byPurpose: Record<string, number> = {};
     for (const r of results) for (const [purpose, n] of Object.entries(r.report.pulsesByPurpose)) byPurpose[purpose] = (byPurpose[purpose] ?? 0) + n / results.length;
     return {
@@ -100,6 +118,8 @@ export function runStudy(input: unknown, onRun?: (name: string, seed: number) =>
       algorithm: results[0]!.algorithm,
       finalDistance: { mean: final.mean, std: final.std },
       tailDistance: { mean: tail.mean, std: tail.std, perSeed: tails },
+      tailExcessLoss: { mean: loss.mean, std: loss.std, perSeed: losses },
+      projection: { mean: projection.mean, std: projection.std, perSeed: projections },
       pulses: summarize(results.map((r) => r.report.totalPulses)).mean,
       pulsesByPurpose: byPurpose,
       transfers: summarize(results.map((r) => r.report.transfers)).mean,
@@ -114,21 +134,21 @@ export function runStudy(input: unknown, onRun?: (name: string, seed: number) =>
             }),
           }
         : {}),
-      curve: { steps: results[0]!.steps, distance: results[0]!.distance },
+      curve: { steps: results[0]!.steps, distance: results[0]!.distance, excessLoss: results[0]!.loss.map((l) => l - results[0]!.optimalLoss) },
     };
   });
-  return { description: study.description, seeds: study.seeds, rows };
+  return { description: study.description, plotMetric: study.plotMetric, seeds: study.seeds, rows };
 }
 
 /** The study as a markdown table (distances mean ± std over seeds). */
 export function studyTable(result: StudyResult): string {
   const fmt = (v: number) => (Math.abs(v) >= 1e5 ? v.toExponential(2) : Number(v.toPrecision(3)).toString());
   const lines = [
-    `| run | condition | algorithm | ‖W − W_opt‖ final | ‖W − W_opt‖ last 20 % | pulses | transfers |`,
-    '|---|---|---|---|---|---|---|',
+    `| run | condition | algorithm | ‖W − W_opt‖ final | ‖W − W_opt‖ last 20 % | f − f* last 20 % | pulses | transfers |`,
+    '|---|---|---|---|---|---|---|---|',
     ...result.rows.map(
       (r) =>
-        `| ${r.name} | ${r.condition} | ${r.algorithm} | ${fmt(r.finalDistance.mean)} ± ${fmt(r.finalDistance.std)} | ${fmt(r.tailDistance.mean)} ± ${fmt(r.tailDistance.std)} | ${fmt(r.pulses)} | ${fmt(r.transfers)} |`,
+        `| ${r.name} | ${r.condition} | ${r.algorithm} | ${fmt(r.finalDistance.mean)} ± ${fmt(r.finalDistance.std)} | ${fmt(r.tailDistance.mean)} ± ${fmt(r.tailDistance.std)} | ${r.tailExcessLoss.mean.toExponential(2)} ± ${r.tailExcessLoss.std.toExponential(1)} | ${fmt(r.pulses)} | ${fmt(r.transfers)} |`,
     ),
   ];
   return lines.join('\n');

@@ -37,8 +37,11 @@ export interface ZsStudyResult {
   description: string;
   seeds: number[];
   points: ZsPoint[];
-  /** Per dwMin, the smallest budget whose mean error is ≤ tolerance for every seed (null: none of the budgets). */
-  minimalBudget: { dwMin: number; pulses: number | null }[];
+  /**
+   * Per dwMin, the smallest budget whose mean error is ≤ tolerance for every seed, and for each
+   * seed on its own (null: none of the budgets).
+   */
+  minimalBudget: { dwMin: number; pulses: number | null; perSeed: (number | null)[] }[];
   tolerance: number;
 }
 
@@ -77,7 +80,11 @@ export function runZsStudy(input: unknown, onRun?: (dwMin: number, seed: number)
       points.push({ dwMin, pulses, meanError: { mean: m.mean, std: m.std }, stdError: { mean: s.mean, std: s.std }, rmsError: summarize(perBudget[b]!.rms).mean });
     });
     const first = budgets.findIndex((_, b) => perBudget[b]!.mean.every((e) => e <= study.tolerance));
-    minimalBudget.push({ dwMin, pulses: first < 0 ? null : budgets[first]! });
+    const perSeed = study.seeds.map((_, s) => {
+      const b = budgets.findIndex((_, k) => perBudget[k]!.mean[s]! <= study.tolerance);
+      return b < 0 ? null : budgets[b]!;
+    });
+    minimalBudget.push({ dwMin, pulses: first < 0 ? null : budgets[first]!, perSeed });
   });
   return { description: study.description, seeds: study.seeds, points, minimalBudget, tolerance: study.tolerance };
 }

@@ -60,7 +60,7 @@ describe('aimsim study', () => {
     const cases: [string, RegExp][] = [
       [join(dir, 'missing.json'), /usage error at config file: must be a readable file/],
       [file('broken.json', '{ "runs": ['), /usage error at config file: must be valid JSON/],
-      [file('nokey.json', '{ "runs": [{ "name": "x" }], "runz": [] }'), /config error at study\.runz \(.*nokey\.json:1:\d+\): unknown key; allowed keys: description, seeds, base, target, runs/],
+      [file('nokey.json', '{ "runs": [{ "name": "x" }], "runz": [] }'), /config error at study\.runz \(.*nokey\.json:1:\d+\): unknown key; allowed keys: description, seeds, base, plotMetric, target, runs/],
       [file('badrun.json', '{ "runs": [{ "name": "x", "lr": -1 }] }'), /config error at run\.lr: must be > 0, got -1/],
       [file('badalgo.json', '{ "runs": [{ "name": "x", "algorithm": { "kind": "tiki-taka", "gama": 1 } }] }'), /config error at algorithm\.gama: unknown key/],
       [file('baddevice.json', '{ "runs": [{ "name": "x", "device": { "preset": "soft-bounds", "dwMin": 0 } }] }'), /config error at device\.dwMin: must be > 0, got 0/],

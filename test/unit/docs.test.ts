@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { algorithmDocTable, deviceDocs, experimentDocTables, tileDocTables } from '../../src/config/docs.js';
+import { algorithmDocTable, deviceDocs, experimentDocTables, leastSquaresDocTables, tileDocTables } from '../../src/config/docs.js';
 import { algorithmKinds } from '../../src/algorithms/registry.js';
 
 describe('generated docs', () => {
@@ -8,6 +8,7 @@ describe('generated docs', () => {
     expect(readFileSync('docs/devices.md', 'utf8')).toBe(deviceDocs());
     expect(readFileSync('docs/tile.md', 'utf8').endsWith(tileDocTables())).toBe(true);
     expect(readFileSync('docs/experiments.md', 'utf8').endsWith(experimentDocTables())).toBe(true);
+    expect(readFileSync('docs/least-squares.md', 'utf8').endsWith(leastSquaresDocTables())).toBe(true);
   });
 
   it('every algorithm has a page whose field table matches its schema', () => {
