@@ -1,4 +1,3 @@
-import { readFileSync } from 'node:fs';
 import { Command, CommanderError } from 'commander';
 import { UserError } from '../core/errors.js';
 import { registerDeviceCommand } from './commands/device.js';
@@ -8,15 +7,15 @@ import { registerReportCommand } from './commands/report.js';
 import { registerSchemaCommand } from './commands/schema.js';
 import { registerSweepCommand } from './commands/sweep.js';
 import { CliExit, processOutput, type Output } from './output.js';
+import { aimsimVersion } from './version.js';
 
-const packageJson = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
 
 /** Exit codes: 0 success, 2 a user mistake (one line on stderr), 1 an internal error. */
 export async function main(argv: readonly string[], out: Output = processOutput): Promise<number> {
   const program = new Command()
     .name('aimsim')
     .description('Analog in-memory computing training simulator')
-    .version(packageJson.version)
+    .version(aimsimVersion())
     .exitOverride()
     .configureOutput({ writeOut: (s) => out.stdout(s.trimEnd()), writeErr: (s) => out.stderr(s.trimEnd()) });
   registerDeviceCommand(program, out);

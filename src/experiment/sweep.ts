@@ -43,6 +43,15 @@ export function sweepCells(points: readonly SweepPoint[]): SweepCell[] {
   return cells;
 }
 
+/**
+ * The cells of shard `shard` of `shards` (0-based): cell k goes to shard k mod shards. Stable: the
+ * same grid, seeds and shard count always give a cell the same shard, and neighbouring cells
+ * (the seeds of one point) spread over shards.
+ */
+export function cellsOfShard(cells: readonly SweepCell[], shard: number, shards: number): SweepCell[] {
+  return cells.filter((cell) => cell.index % shards === shard);
+}
+
 /** Mean ± std over seeds of the final epoch's metrics, per grid point. */
 export function summarizeSweep(points: readonly SweepPoint[], results: readonly ExperimentResult[][], folders?: readonly string[][]): SweepRow[] {
   return points.map((point, i) => {

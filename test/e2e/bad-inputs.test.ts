@@ -56,6 +56,12 @@ const cases: [string, string[], RegExp][] = [
   ['report of a corrupt results.json', ['report', join(dir, 'corrupt')], /usage error at .*corrupt\/results\.json: must be valid JSON \(the file is corrupt or truncated\)/],
   ['grid without values', ['sweep', '--grid', 'training.lr='], /usage error at --grid: must be path=value1,value2,…/],
   ['grid with a bad value', ['sweep', '--grid', 'training.lr=0.1,-1', '--seeds', '1'], /config error at config\.training\.lr: must be > 0, got -1/],
+  ['shard malformed', ['sweep', '--shard', 'two/3'], /usage error at --shard: must be i\/N \(0 ≤ i < N\), auto\/N or auto/],
+  ['shard auto outside a job array', ['sweep', '--shard', 'auto/4'], /usage error at --shard: needs a job array/],
+  ['emit for an unknown scheduler', ['sweep', '--emit', 'pbs'], /usage error at --emit: must be slurm or k8s, got "pbs"/],
+  ['emit without a shared --out', ['sweep', '--emit', 'slurm'], /usage error at --out: is needed with --emit/],
+  ['emit with zero tasks', ['sweep', '--emit', 'slurm', '--tasks', '0'], /usage error at --tasks: must be an integer from 1 to 100000/],
+  ['collect of a folder that is no sweep', ['sweep', 'collect', join(dir, 'nothing')], /usage error at sweep folder: must hold sweep-plan\.json/],
   ['study file missing', ['study', join(dir, 'none.json')], /usage error at config file: must be a readable file/],
   ['study seeds bad', ['study', 'examples/01-least-squares-study.json', '--seeds', 'x'], /usage error at --seeds/],
   ['device command: unknown device', ['device', 'nope'], /usage error at device: unknown device/],
@@ -72,7 +78,8 @@ describe('bad input at the CLI', () => {
       writeFileSync(join(corrupt, 'results.json'), '{"epochs": [');
     }
     const stderr: string[] = [];
-    const withOut = args[0] === 'run' || args[0] === 'sweep' ? [...args, '--out', out] : args;
+    const needsOut = (args[0] === 'run' || args[0] === 'sweep') && args[1] !== 'collect' && !(args.includes('--emit') && !args.includes('--tasks'));
+    const withOut = needsOut ? [...args, '--out', out] : args;
     const code = await main(withOut, { stdout: () => {}, stderr: (l) => stderr.push(l) });
     expect(stderr).toHaveLength(1);
     expect(stderr[0]).toMatch(message);
