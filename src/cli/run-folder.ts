@@ -6,18 +6,9 @@ import { closeSync, openSync, readdirSync, readFileSync, rmSync, writeSync } fro
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { UserError } from '../core/errors.js';
-import { fsError, makeFolder, writeFileAtomic } from '../node/index.js';
+import { fsError, makeFolder, processAlive, writeFileAtomic } from '../node/index.js';
 
 const LOCK = 'aimsim.lock';
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
 
 /** A locked run folder: files are written atomically into it; `release` removes the lock. */
 export class RunFolder {
@@ -54,7 +45,7 @@ export class RunFolder {
         if (code !== 'EEXIST') throw new UserError(field, this.dir, `must be a writable folder (${fsError(error)})`, 'usage error');
         const [pid, host] = readFileSync(this.lockPath, 'utf8').split(' ');
         const holder = Number(pid);
-        if (Number.isInteger(holder) && holder > 0 && (host !== hostname() || alive(holder)) && holder !== process.pid) {
+        if (Number.isInteger(holder) && holder > 0 && (host !== hostname() || processAlive(holder)) && holder !== process.pid) {
           throw new UserError(field, this.dir, `is in use by another aimsim run (pid ${holder} on ${host}); wait for it, or choose another --out`, 'usage error');
         }
         rmSync(this.lockPath, { force: true }); // a stale lock: its process is gone

@@ -9,7 +9,7 @@ import { hostname } from 'node:os';
 import { basename, dirname, join } from 'node:path';
 import type { ExperimentResult } from '../experiment/run.js';
 import type { SweepCell } from '../experiment/sweep.js';
-import { makeFolder, writeFileAtomic, writeRunReport } from '../node/index.js';
+import { makeFolder, processAlive, writeFileAtomic, writeRunReport } from '../node/index.js';
 
 export interface CellFailure {
   cell: string;
@@ -20,15 +20,6 @@ export interface CellFailure {
 }
 
 const failurePath = (dir: string, cell: SweepCell) => join(dir, `${cell.folder}.failed.json`);
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
 
 export function cellDone(dir: string, cell: SweepCell): boolean {
   return existsSync(join(dir, cell.folder, 'results.json'));
@@ -42,7 +33,7 @@ export function removeStaleTemporaries(dir: string, cell: SweepCell): void {
   for (const name of readdirSync(parent)) {
     if (!name.startsWith(prefix)) continue;
     const pid = Number(name.slice(prefix.length));
-    if (!alive(pid)) rmSync(join(parent, name), { recursive: true, force: true });
+    if (!processAlive(pid)) rmSync(join(parent, name), { recursive: true, force: true });
   }
 }
 

@@ -48,6 +48,16 @@ export function makeFolder(field: string, path: string): void {
   }
 }
 
+/** Whether a process of this host is running (EPERM: it is, under another user). */
+export function processAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
 let temporaryCounter = 0;
 
 /**

@@ -3,7 +3,7 @@
  */
 export * from '../index.js';
 export { loadIdxDataset, loadCifar10, loadConfigDataset, DEBIAN_FASHION_MNIST } from './datasets.js';
-export { fsError, makeFolder, writeFileAtomic } from './files.js';
+export { fsError, makeFolder, processAlive, writeFileAtomic } from './files.js';
 export { writeRunReport } from './report.js';
 export { loadConfigFile, readConfigFile, type ConfigFile } from './config-file.js';
 export { loadTaskFiles } from './task-files.js';
