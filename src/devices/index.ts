@@ -6,7 +6,7 @@ export { buildDevice, deviceModels, deviceKinds, deviceSchema, deviceFieldNames,
 export type { DeviceConfig, DeviceKind } from './registry.js';
 export { devicePresets, findDevicePreset } from './presets.js';
 export type { DevicePreset } from './presets.js';
-export { resolveDevice, parseDeviceConfig, deviceNames } from './resolve.js';
+export { resolveDevice, resolveDeviceChoice, parseDeviceConfig, deviceNames } from './resolve.js';
 export { pmaxToSoftBounds } from './soft-bounds-pmax.js';
 export { responseFunctions } from './response-functions.js';
 export type { ResponseFunctions } from './response-functions.js';

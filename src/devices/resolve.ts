@@ -24,6 +24,13 @@ export function resolveDevice(nameOrKind: string, overrides: Record<string, unkn
   return parseDeviceConfig({ ...(preset?.values ?? {}), ...overrides, kind }, root);
 }
 
+/** A config's device field: a preset or kind name, or `{ preset, ...fields }`. */
+export function resolveDeviceChoice(value: string | { preset: string; [field: string]: unknown }, root = 'device'): DeviceConfig {
+  if (typeof value === 'string') return resolveDevice(value, {}, root);
+  const { preset, ...overrides } = value;
+  return resolveDevice(preset, overrides, root);
+}
+
 /** Validates a device config object (with `kind`), filling defaults. */
 export function parseDeviceConfig(input: unknown, root = 'device'): DeviceConfig {
   const kind = input !== null && typeof input === 'object' ? (input as Record<string, unknown>)['kind'] : undefined;

@@ -1,19 +1,13 @@
 import { DigitalSgd, createAlgorithm, parseAlgorithmConfig, type AlgorithmConfig, type TrainingAlgorithm } from '../algorithms/index.js';
 import type { ExperimentConfig, LayerConfig } from '../config/experiment.js';
-import { resolveDevice, type DeviceConfig } from '../devices/index.js';
+import { resolveDeviceChoice, type DeviceConfig } from '../devices/index.js';
 import { Activation, Conv2d, Flatten, Linear, Pool2d, Sequential, type AlgorithmFactory, type Layer, type Shape } from '../nn/index.js';
 import { Rng } from '../rng/index.js';
 import { planNetwork, type LayerPlan } from './network-plan.js';
 
-function resolveDeviceField(value: ExperimentConfig['device']): DeviceConfig {
-  if (typeof value === 'string') return resolveDevice(value);
-  const { preset, ...overrides } = value;
-  return resolveDevice(preset, overrides);
-}
-
 /** The device of a weight layer: its own, else the top-level one, resolved and validated. */
 export function layerDevice(config: ExperimentConfig, spec: Extract<LayerConfig, { type: 'linear' | 'conv2d' }>): DeviceConfig {
-  return resolveDeviceField(spec.device ?? config.device);
+  return resolveDeviceChoice(spec.device ?? config.device);
 }
 
 /** The algorithm of a layer: its own, else the top-level one (a preset name or an object). */

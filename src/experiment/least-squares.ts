@@ -3,7 +3,7 @@ import { LIMITS, boundedInt } from '../core/limits.js';
 import { UserError } from '../core/errors.js';
 import { zodIssueToUserError } from '../config/zod-error.js';
 import { num } from '../devices/fields.js';
-import { resolveDevice, type DeviceConfig } from '../devices/index.js';
+import { resolveDeviceChoice } from '../devices/index.js';
 import { createAlgorithm, parseAlgorithmConfig, type AlgorithmConfig, type AlgorithmReport, type TrainingAlgorithm } from '../algorithms/index.js';
 import { LeastSquaresTask, leastSquaresSchema, matrixRows } from '../data/least-squares.js';
 import { ioSchema } from '../tile/io-config.js';
@@ -74,12 +74,6 @@ export interface LeastSquaresResult {
   pulses: number[];
 }
 
-function resolveDeviceField(value: z.output<typeof deviceField>): DeviceConfig {
-  if (typeof value === 'string') return resolveDevice(value);
-  const { preset, ...overrides } = value;
-  return resolveDevice(preset, overrides);
-}
-
 /**
  * Trains W on the least-squares task: y_pred = forward(x) through the algorithm's arrays (the
  * analog IO, with its weight noise: the papers' gradient noise), d = y_pred − y (÷ batch for
@@ -100,7 +94,7 @@ export function prepareLeastSquares(input: unknown): PreparedLeastSquares {
   const parsed = leastSquaresRunSchema.safeParse(input ?? {});
   if (!parsed.success) throw zodIssueToUserError(parsed.error, input, 'run', undefined, leastSquaresRunSchema);
   const run = parsed.data;
-  const device = resolveDeviceField(run.device);
+  const device = resolveDeviceChoice(run.device);
   const { config: algorithmConfig, update: presetUpdate } = parseAlgorithmConfig(run.algorithm ?? 'sgd');
   if (run.gradientNoise > 0 && algorithmConfig.kind !== 'digital-sgd') {
     throw new UserError('run.gradientNoise', run.gradientNoise, 'applies to digital-sgd only (the papers’ digital baseline); give an analog run its gradient noise through forward.wNoise, as the papers’ code does');
@@ -111,7 +105,7 @@ export function prepareLeastSquares(input: unknown): PreparedLeastSquares {
   const algorithm = createAlgorithm(
     {
       rows, cols, device, seed: run.seed, forward: run.forward, update: { ...presetUpdate, ...run.update }, name: run.name,
-      ...(run.slowDevice !== undefined ? { slowDevice: resolveDeviceField(run.slowDevice) } : {}),
+      ...(run.slowDevice !== undefined ? { slowDevice: resolveDeviceChoice(run.slowDevice) } : {}),
     },
     algorithmConfig as AlgorithmConfig,
   );

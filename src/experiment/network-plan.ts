@@ -1,6 +1,6 @@
 import type { ExperimentConfig, LayerConfig } from '../config/experiment.js';
 import { UserError } from '../core/errors.js';
-import { LIMITS } from '../core/limits.js';
+import { checkTileShape } from '../core/limits.js';
 import type { Shape } from '../nn/index.js';
 
 /** One layer of a network before anything is allocated: its shapes and, for weight layers, its matrix. */
@@ -73,10 +73,8 @@ export function planNetwork(config: ExperimentConfig, inputShape: Shape, classes
         throw new Error(`aimsim internal error: layer ${JSON.stringify(unknown)}`);
       }
     }
-    if (matrix) {
-      if (matrix.cols > LIMITS.dimension) throw new UserError(field, `${matrix.rows} × ${matrix.cols}`, `must have at most ${LIMITS.dimension} inputs (add pooling or a smaller layer before it)`);
-      if (matrix.rows * matrix.cols > LIMITS.tileDevices) throw new UserError(field, `${matrix.rows} × ${matrix.cols}`, `must have at most ${LIMITS.tileDevices} weights (8192 × 8192)`);
-    }
+    // The limits the tile constructor checks, here before anything is allocated.
+    if (matrix) checkTileShape(field, matrix.rows, matrix.cols);
     plans.push({ name: `${index}:${spec.type}`, index, spec, inputShape: shape, outputShape, ...(matrix ? { matrix } : {}), ...(positions ? { positions } : {}) });
     shape = outputShape;
   });

@@ -9,7 +9,7 @@ import { writeFileAtomic } from './files.js';
  * into `dir`; returns the HTML path. Give labelled runs to name them yourself.
  */
 export async function writeRunReport(runs: readonly ExperimentResult[] | readonly ReportRun[], dir: string): Promise<string> {
-  const labelled = runs.map((r) => ('result' in r ? r : null)).every((r) => r !== null) ? (runs as readonly ReportRun[]) : labelRuns(runs as readonly ExperimentResult[]);
+  const labelled = runs.length > 0 && 'result' in runs[0]! ? (runs as readonly ReportRun[]) : labelRuns(runs as readonly ExperimentResult[]);
   const svgs = [];
   for (const { title, spec } of reportSpecs(labelled)) svgs.push({ title, svg: await renderSvg(spec) });
   const html = join(dir, 'report.html');

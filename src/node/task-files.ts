@@ -49,9 +49,11 @@ export function loadTaskFiles<T>(config: T, configPath?: string): T {
   if (config === null || typeof config !== 'object' || Array.isArray(config)) return config;
   const baseDir = configPath ? dirname(resolve(configPath)) : process.cwd();
   const c = { ...(config as Record<string, unknown>) };
-  const task = (value: unknown, where: string) => (value !== null && typeof value === 'object' && !Array.isArray(value) ? resolveTask(value as Record<string, unknown>, baseDir, where) : value);
-  if (c['task'] !== undefined) c['task'] = task(c['task'], 'task');
-  if (c['base'] !== null && typeof c['base'] === 'object') c['base'] = { ...(c['base'] as object), ...('task' in (c['base'] as object) ? { task: task((c['base'] as Record<string, unknown>)['task'], 'base.task') } : {}) };
-  if (Array.isArray(c['runs'])) c['runs'] = c['runs'].map((run: unknown, i) => (run !== null && typeof run === 'object' && 'task' in run ? { ...run, task: task((run as Record<string, unknown>)['task'], `runs.${i}.task`) } : run));
+  const isRecord = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === 'object' && !Array.isArray(v);
+  /** `holder.task` with its files read in, `where` naming it in errors. */
+  const withTask = (holder: unknown, where: string) => (isRecord(holder) && isRecord(holder['task']) ? { ...holder, task: resolveTask(holder['task'], baseDir, where) } : holder);
+  Object.assign(c, withTask(c, 'task'));
+  if (c['base'] !== undefined) c['base'] = withTask(c['base'], 'base.task');
+  if (Array.isArray(c['runs'])) c['runs'] = c['runs'].map((run: unknown, i) => withTask(run, `runs.${i}.task`));
   return c as T;
 }

@@ -7,7 +7,6 @@ import { writeRunReport } from '../../node/index.js';
 import { labelRuns } from '../../report/run-report.js';
 import type { Output } from '../output.js';
 
-export { writeRunReport as writeReport } from '../../node/index.js';
 
 function readResult(dir: string): ExperimentResult {
   const path = join(dir, 'results.json');

@@ -5,7 +5,7 @@ import type { ExperimentConfig } from '../../config/experiment.js';
 import { UserError } from '../../core/errors.js';
 import { checkCheckpoint, formatBytes, parseExperiment, prepareExperiment, runExperiment, type Checkpoint, type ExperimentResult } from '../../experiment/run.js';
 import { parseWithTypedArrays, stringifyWithTypedArrays } from '../../core/serialize.js';
-import { loadConfigDataset, useKernelThreads } from '../../node/index.js';
+import { loadConfigDataset, useKernelThreads, writeRunReport } from '../../node/index.js';
 import { parseValue, setPath, splitAssignment } from '../set-values.js';
 import { readConfigFile, withFilePositions, type ConfigFile } from '../../node/config-file.js';
 import { plainProgress, ttyProgress } from '../progress.js';
@@ -13,7 +13,6 @@ import { memoryLimit } from '../memory-limit.js';
 import { RunFolder } from '../run-folder.js';
 import { onInterrupt } from '../interrupt.js';
 import { CliExit, type Output } from '../output.js';
-import { writeReport } from './report.js';
 
 /**
  * The config object of a run: the file's (or `{}`), with `--set path=value` applied in order.
@@ -123,7 +122,7 @@ export function registerRunCommand(program: Command, out: Output): void {
         ).finally(() => progress.stop());
         folder.write('config.json', JSON.stringify(result.config, null, 2));
         const results = folder.write('results.json', JSON.stringify(result, null, 2));
-        const report = await writeReport([result], dir);
+        const report = await writeRunReport([result], dir);
         if (result.status === 'partial') {
           out.stderr(`aimsim: interrupted in epoch ${lastBatch.epoch} after batch ${lastBatch.batch} of ${lastBatch.of}; partial results: ${results}; report: ${report}`);
           out.stderr(`aimsim: continue with: ${resumeCommand(path, flags, dir)}`);
