@@ -90,6 +90,46 @@ describe('RIDER and E-RIDER', () => {
   });
 });
 
+describe('Alg. 2 as written: W and Q are driven by the same signal (docs/reproductions/rider-invariant.md)', () => {
+  // Q_{k+1} − Q_k = η·(P_{k+1} − Q_k) (eq. 12) and, on an exact W, W_{k+1} − W_k = β·(P_{k+1} − Q_k)
+  // (eq. 11b with F_w = 1, G_w = 0), so W_k − (β/η)·Q_k never changes: W can travel only
+  // (β/η) times as far as Q. W → W* and Q → W⋄ together hold only on one line of starting points.
+  const trained = (chopProb: number) => {
+    const beta = 0.005;
+    const eta = 0.002;
+    const fields = { ...device, referenceMean: 0.2, referenceStd: 0.1 };
+    const { preset, ...rest } = fields;
+    const algo = new Rider(
+      { rows: 4, cols: 8, device: resolveDevice(preset, rest), slowDevice: resolveDevice('ideal'), seed: 5, name: 'layer' },
+      parseAlgorithmConfig({ kind: 'rider', fastLr: 0.05, transferLr: beta, trackingRate: eta, chopProb, nReadsPerTransfer: 3 }).config as never,
+    );
+    const w0 = Float64Array.from(algo.slow.weights());
+    const q0 = Float64Array.from(algo.tracker);
+    const data = new LeastSquaresTask(leastSquaresSchema.parse({ ...task, seed: 5 }));
+    for (let step = 0; step < 3000; step++) {
+      const { x, y } = data.batch(1);
+      const d = algo.forward(x, 1);
+      for (let k = 0; k < d.length; k++) d[k] = d[k]! - y[k]!;
+      algo.update(x, d, 1, 0.02);
+    }
+    const w = algo.slow.weights();
+    const travel = Array.from(w, (v, k) => v - w0[k]!);
+    const drift = Array.from(w, (v, k) => v - w0[k]! - (beta / eta) * (algo.tracker[k]! - q0[k]!));
+    return { travel: Math.max(...travel.map(Math.abs)), drift: Math.max(...drift.map(Math.abs)) };
+  };
+
+  it('RIDER (p = 0): W_k − W_0 = (β/η)·(Q_k − Q_0), element by element, through noisy reads and device noise on P', () => {
+    const { travel, drift } = trained(0);
+    expect(travel).toBeGreaterThan(0.05);
+    expect(drift).toBeLessThan(1e-9);
+  });
+
+  it('E-RIDER (p > 0) breaks it: the chopper de-chops what W receives, not what Q averages', () => {
+    const { travel, drift } = trained(0.02);
+    expect(drift).toBeGreaterThan(0.1 * travel);
+  });
+});
+
 describe('claim 6: the offset study (examples/07-sp-offset-study.json), seed by seed', () => {
   it('TT-v2 degrades with a reference offset; E-RIDER and the two-stage baseline keep the offset-free result', async () => {
     const { readFileSync } = await import('node:fs');
