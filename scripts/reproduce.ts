@@ -14,6 +14,8 @@ const claims: Record<string, { examples: [string, string][]; page: string }> = {
   '3': { examples: [['04-rl-response-asymmetry.json', 'rl-response-asymmetry']], page: 'rl-response-asymmetry.md' },
   '5': { examples: [['09-zero-shifting.json', 'zero-shifting'], ['14-zero-shifting-512.json', 'zero-shifting-512']], page: 'zero-shifting.md' },
   '6': { examples: [['07-sp-offset-study.json', 'sp-offset'], ['15-rider-tracking-rate.json', 'rider-tracking-rate']], page: 'rider-invariant.md' },
+  '7': { examples: [['10-pulses-to-target.json', 'pulses-to-target']], page: 'pulses-to-target.md' },
+  '8': { examples: [['08-chopper-sweep.json', 'chopper-sweep']], page: 'chopper-sweep.md' },
   '9': { examples: [['05-multi-tile-toy.json', 'multi-tile-toy']], page: 'multi-tile-toy.md' },
 };
 claims['4'] = claims['3']!;
