@@ -21,6 +21,7 @@ export const multiTileResidualSchema = z
     transferEvery: num(2, 'T_0: tile 0 transfers into tile 1 every T_0 of its updates', { gt: 0 }),
     transferEveryGrowth: num(2, 'T_i = transferEvery·growth^i (geometric timescales)', { gt: 0 }),
     transferEveryVec: positiveArray('explicit periods T_0..T_{N−1}; overrides transferEvery and its growth'),
+    unitsInMbatch: flag(true, 'count T_0 in mini-batches (ceil(T_0·m) vector updates for m vectors per mini-batch, every patch of a conv layer one vector), as aihwkit’s units_in_mbatch; off: in vector updates'),
     transferLr: num(0.01, 'learning rate of the transfer writes', { gt: 0 }),
     transferLrGrowth: num(1, 'β_i = transferLr·growth^i for the transfer out of tile i (< 1: slower writes into the more significant tiles)', { gt: 0 }),
     transferLrVec: positiveArray('explicit transfer learning rates per source tile 0..N−1; overrides transferLr and its growth'),
@@ -139,16 +140,20 @@ export class MultiTileResidual implements TrainingAlgorithm {
   update(x: ArrayLike<number>, d: ArrayLike<number>, batch: number, lr: number): void {
     const c = this.config;
     const gradient = this.tileArray[0]!;
+    // aihwkit getTransferEvery: ceil(T·m_batch) vector updates with units_in_mbatch. Only T_0
+    // counts vector updates; the later periods count transfers into their tile.
+    const period0 = c.unitsInMbatch ? Math.max(1, Math.ceil(this.periods[0]! * batch)) : this.periods[0]!;
+    const periodOf = (i: number) => (i === 0 ? period0 : this.periods[i]!);
     for (let b = 0; b < batch; b++) {
       gradient.update(sample(x, b, this.cols), sample(d, b, this.rows), 1, c.scaleFastLr ? c.fastLr * lr : c.fastLr);
       this.localUpdates[0] = this.localUpdates[0]! + 1;
       if (this.warm.active) {
-        if (this.localUpdates[0]! % this.periods[0]! === 0) this.transfer(0, this.warm.target, lr);
+        if (this.localUpdates[0]! % period0 === 0) this.transfer(0, this.warm.target, lr);
         continue;
       }
       // Cascade: tile 0 was just updated; each transfer updates the next tile, which transfers
       // in turn when its own period is due (t_n = floor(t / Π T), papers.md §2.12).
-      for (let i = 0; i < this.periods.length && this.localUpdates[i]! % this.periods[i]! === 0; i++) this.transfer(i, i + 1, lr);
+      for (let i = 0; i < this.periods.length && this.localUpdates[i]! % periodOf(i) === 0; i++) this.transfer(i, i + 1, lr);
     }
     for (const tile of this.tileArray) postUpdateStep(tile);
   }

@@ -8,11 +8,15 @@ const bias = z.enum(['none', 'digital', 'analog']).default('digital').describe('
 const analog = z.boolean().default(true).describe('weights on analog tiles with the configured algorithm, or exact digital');
 const deviceOverride = z.union([z.string(), z.object({ preset: z.string() }).loose()]).optional().describe('this layer’s device (default: the top-level device)');
 const algorithmOverride = z.unknown().optional().describe('this layer’s algorithm (default: the top-level algorithm)');
+const outScaling = z
+  .enum(['none', 'layer', 'column'])
+  .default('none')
+  .describe('learnable digital output scales α (y = α ⊙ W·x + b, trained by SGD like the bias): none, one per layer, or one per output; aihwkit learn_out_scaling (out_scaling_columnwise for column)');
 const positive = (doc: string, value?: number, max: number = LIMITS.dimension) => (value === undefined ? boundedInt(max, doc) : boundedInt(max, doc).default(value));
 
 /** One layer of a sequential network (issue 5 `src/nn/`). */
 export const layerSchema = z.discriminatedUnion('type', [
-  z.object({ type: z.literal('linear'), outputs: positive('output features'), bias, analog, device: deviceOverride, algorithm: algorithmOverride }).strict(),
+  z.object({ type: z.literal('linear'), outputs: positive('output features'), bias, analog, outScaling, device: deviceOverride, algorithm: algorithmOverride }).strict(),
   z
     .object({
       type: z.literal('conv2d'),
@@ -22,6 +26,7 @@ export const layerSchema = z.discriminatedUnion('type', [
       padding: boundedInt(LIMITS.kernel, 'zero padding', 0).default(0),
       bias,
       analog,
+      outScaling,
       device: deviceOverride,
       algorithm: algorithmOverride,
     })

@@ -35,9 +35,9 @@ export function buildNetwork(config: ExperimentConfig, inputShape: Shape, classe
   const layers: Layer[] = plans.map(({ spec, name, inputShape: shape }) => {
     switch (spec.type) {
       case 'linear':
-        return new Linear(shape.reduce((a, b) => a * b, 1), spec.outputs, factory(spec), { bias: spec.bias, name });
+        return new Linear(shape.reduce((a, b) => a * b, 1), spec.outputs, factory(spec), { bias: spec.bias, outScaling: spec.outScaling, name });
       case 'conv2d':
-        return new Conv2d(shape, spec.channels, factory(spec), { kernel: spec.kernel, stride: spec.stride, padding: spec.padding, bias: spec.bias, name });
+        return new Conv2d(shape, spec.channels, factory(spec), { kernel: spec.kernel, stride: spec.stride, padding: spec.padding, bias: spec.bias, outScaling: spec.outScaling, name });
       case 'relu':
       case 'sigmoid':
       case 'tanh':

@@ -50,7 +50,12 @@ export interface RunOptions {
 
 function biasesOf(network: Sequential): Map<string, Float64Array> {
   const biases = new Map<string, Float64Array>();
-  for (const layer of network.layers) if ((layer instanceof Linear || layer instanceof Conv2d) && layer.bias) biases.set(layer.name, layer.bias);
+  for (const layer of network.layers) {
+    if (!(layer instanceof Linear || layer instanceof Conv2d)) continue;
+    if (layer.bias) biases.set(layer.name, layer.bias);
+    // The output scales are digital parameters like the bias; they travel in the same record.
+    if (layer.outScaling) biases.set(`${layer.name}/out-scale`, layer.outScaling.values);
+  }
   return biases;
 }
 

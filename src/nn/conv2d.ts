@@ -2,6 +2,7 @@ import type { TrainingAlgorithm } from '../algorithms/index.js';
 import { UserError } from '../core/errors.js';
 import type { Layer, Shape } from './layer.js';
 import type { AlgorithmFactory, BiasMode } from './linear.js';
+import { OutScaling, type OutScalingMode } from './out-scaling.js';
 
 export interface Conv2dOptions {
   kernel: number;
@@ -9,6 +10,7 @@ export interface Conv2dOptions {
   padding?: number;
   bias?: BiasMode;
   name?: string;
+  outScaling?: OutScalingMode;
 }
 
 /**
@@ -22,6 +24,8 @@ export class Conv2d implements Layer {
   readonly outputShape: Shape;
   readonly weights: TrainingAlgorithm;
   readonly bias: Float64Array | null;
+  /** Learnable digital output scales per layer or channel (aihwkit learn_out_scaling), or null. */
+  readonly outScaling: OutScaling | null;
   private readonly k: number;
   private readonly stride: number;
   private readonly padding: number;
@@ -30,6 +34,8 @@ export class Conv2d implements Layer {
   private readonly positions: number;
   private patches: Float64Array = new Float64Array(0);
   private dyPatches: Float64Array = new Float64Array(0);
+  /** The error the array sees: dyPatches, or α ⊙ dyPatches with output scales. */
+  private arrayDy: Float64Array = new Float64Array(0);
   private rowsUsed = 0;
 
   constructor(inputShape: Shape, outChannels: number, factory: AlgorithmFactory, options: Conv2dOptions) {
@@ -49,6 +55,7 @@ export class Conv2d implements Layer {
     this.positions = outH * outW;
     this.weights = factory(outChannels, this.patchSize, this.name);
     this.bias = this.biasMode === 'digital' ? new Float64Array(outChannels) : null;
+    this.outScaling = options.outScaling && options.outScaling !== 'none' ? new OutScaling(options.outScaling, outChannels) : null;
   }
 
   /** For each patch entry p of output position (oh, ow): the input index, or −1 in the padding. */
@@ -85,6 +92,7 @@ export class Conv2d implements Layer {
     this.patches = patches;
     this.rowsUsed = rows;
     const y = this.weights.forward(patches, rows); // rows × outC
+    this.outScaling?.forward(y, rows);
     const out = new Float64Array(batch * outC * this.positions);
     for (let b = 0; b < batch; b++) {
       for (let pos = 0; pos < this.positions; pos++) {
@@ -107,8 +115,9 @@ export class Conv2d implements Layer {
       }
     }
     this.dyPatches = dyPatches;
+    this.arrayDy = this.outScaling ? this.outScaling.backward(dyPatches, rows) : dyPatches;
     if (!needInputGradient) return new Float64Array(0);
-    const dPatches = this.weights.backward(dyPatches, rows);
+    const dPatches = this.weights.backward(this.arrayDy, rows);
     const inSize = this.inputShape.reduce((a, b) => a * b, 1);
     const dx = new Float64Array(batch * inSize);
     for (let b = 0; b < batch; b++) {
@@ -131,7 +140,8 @@ export class Conv2d implements Layer {
   }
 
   update(lr: number): void {
-    this.weights.update(this.patches, this.dyPatches, this.rowsUsed, lr);
+    this.weights.update(this.patches, this.arrayDy, this.rowsUsed, lr);
+    this.outScaling?.update(lr);
     if (this.bias) {
       const outC = this.outputShape[0]!;
       for (let r = 0; r < this.rowsUsed; r++) for (let o = 0; o < outC; o++) this.bias[o] = this.bias[o]! - lr * this.dyPatches[r * outC + o]!;

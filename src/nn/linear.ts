@@ -1,6 +1,7 @@
 import type { TrainingAlgorithm } from '../algorithms/index.js';
 import { checkTileShape } from '../core/limits.js';
 import type { Layer, Shape } from './layer.js';
+import { OutScaling, type OutScalingMode } from './out-scaling.js';
 
 export type BiasMode = 'none' | 'digital' | 'analog';
 
@@ -18,14 +19,18 @@ export class Linear implements Layer {
   readonly outputShape: Shape;
   readonly weights: TrainingAlgorithm;
   readonly bias: Float64Array | null;
+  /** Learnable digital output scales (aihwkit learn_out_scaling), or null. */
+  readonly outScaling: OutScaling | null;
   private readonly bias_: BiasMode;
   private readonly inputs: number;
   private readonly outputs: number;
   private x: Float64Array = new Float64Array(0);
   private dy: Float64Array = new Float64Array(0);
+  /** The error the array sees: dy, or α ⊙ dy with output scales. */
+  private arrayDy: Float64Array = new Float64Array(0);
   private batch = 0;
 
-  constructor(inputs: number, outputs: number, factory: AlgorithmFactory, options: { bias?: BiasMode; name?: string } = {}) {
+  constructor(inputs: number, outputs: number, factory: AlgorithmFactory, options: { bias?: BiasMode; name?: string; outScaling?: OutScalingMode } = {}) {
     checkTileShape('linear', outputs, inputs);
     this.name = options.name ?? 'linear';
     this.inputs = inputs;
@@ -35,6 +40,7 @@ export class Linear implements Layer {
     this.outputShape = [outputs];
     this.weights = factory(outputs, inputs + (this.bias_ === 'analog' ? 1 : 0), this.name);
     this.bias = this.bias_ === 'digital' ? new Float64Array(outputs) : null;
+    this.outScaling = options.outScaling && options.outScaling !== 'none' ? new OutScaling(options.outScaling, outputs) : null;
   }
 
   /** The input as the array sees it (with the constant 1 of an analog bias). */
@@ -53,14 +59,16 @@ export class Linear implements Layer {
     this.x = this.arrayInput(x, batch);
     this.batch = batch;
     const y = this.weights.forward(this.x, batch);
+    this.outScaling?.forward(y, batch);
     if (this.bias) for (let b = 0; b < batch; b++) for (let i = 0; i < this.outputs; i++) y[b * this.outputs + i] = y[b * this.outputs + i]! + this.bias[i]!;
     return y;
   }
 
   backward(dy: Float64Array, batch: number, needInputGradient = true): Float64Array {
     this.dy = dy;
+    this.arrayDy = this.outScaling ? this.outScaling.backward(dy, batch) : dy;
     if (!needInputGradient) return new Float64Array(0);
-    const dx = this.weights.backward(dy, batch);
+    const dx = this.weights.backward(this.arrayDy, batch);
     if (this.bias_ !== 'analog') return dx;
     const cols = this.inputs + 1;
     const out = new Float64Array(batch * this.inputs);
@@ -69,10 +77,11 @@ export class Linear implements Layer {
   }
 
   update(lr: number): void {
-    this.weights.update(this.x, this.dy, this.batch, lr);
+    this.weights.update(this.x, this.arrayDy, this.batch, lr);
     if (this.bias) {
       for (let b = 0; b < this.batch; b++) for (let i = 0; i < this.outputs; i++) this.bias[i] = this.bias[i]! - lr * this.dy[b * this.outputs + i]!;
     }
+    this.outScaling?.update(lr);
   }
 
   algorithms(): Record<string, TrainingAlgorithm> {

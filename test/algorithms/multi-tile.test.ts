@@ -37,6 +37,21 @@ describe('multi-tile residual learning', () => {
     expect(counts(algo, 1).reads['transfer-read']).toBe(6);
   });
 
+  it('unitsInMbatch (aihwkit units_in_mbatch): T_0 counts mini-batches of m vectors, every conv patch one vector', () => {
+    const x = Array.from({ length: 5 * 3 }, (_, k) => (k % 3 === 0 ? 1 : 0));
+    const d = Array.from({ length: 5 * 2 }, () => 0.1);
+    const perBatch = make({ tiles: 3, transferEvery: 2, transferEveryGrowth: 3 });
+    const perVector = make({ tiles: 3, transferEvery: 2, transferEveryGrowth: 3, unitsInMbatch: false });
+    for (let t = 1; t <= 12; t++) {
+      perBatch.update(x, d, 5, 0.01);
+      perVector.update(x, d, 5, 0.01);
+      // 5 vectors per mini-batch: tile 1 every 2 mini-batches (10 vectors), tile 2 every T_1 = 6 of those
+      expect(counts(perBatch, 1).updates['transfer'] ?? 0, `batch ${t}`).toBe(Math.floor(t / 2));
+      expect(counts(perBatch, 2).updates['transfer'] ?? 0, `batch ${t}`).toBe(Math.floor(t / 12));
+      expect(counts(perVector, 1).updates['transfer'] ?? 0, `batch ${t}`).toBe(Math.floor((5 * t) / 2));
+    }
+  });
+
   it('open-loop transfers move the read column into the next tile without resetting the source', () => {
     const algo = make({ tiles: 2, transferEvery: 1, transferLr: 0.5, transferUpdate: { pulseType: 'none' } }, 2, 2);
     algo.tileArray[0]!.setWeights([0.2, 0.4, -0.6, 0.8]);

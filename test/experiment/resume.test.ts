@@ -48,6 +48,19 @@ describe('checkpoint and resume', () => {
     });
   }
 
+  it('learnable output scales are saved and restored with the digital biases', async () => {
+    const scaled = (epochs: number) => ({
+      ...base('ttv1', epochs),
+      network: { layers: [{ type: 'flatten' }, { type: 'linear', outputs: 12, outScaling: 'column' }, { type: 'tanh' }, { type: 'linear', outputs: 10, outScaling: 'layer' }] },
+    });
+    const straight = await runExperiment(scaled(3));
+    let checkpoint: Checkpoint | undefined;
+    await runExperiment(scaled(2), { onEvent: (e) => e.type === 'checkpoint' && (checkpoint = e.checkpoint) });
+    expect(Object.keys(checkpoint!.biases).sort()).toEqual(['1:linear', '1:linear/out-scale', '3:linear', '3:linear/out-scale']);
+    const restored = parseWithTypedArrays(stringifyWithTypedArrays(checkpoint)) as Checkpoint;
+    expect(strip(await runExperiment(scaled(3), { resumeFrom: restored }))).toEqual(strip(straight));
+  });
+
   it('typed arrays survive serialisation exactly', () => {
     const value = { a: Float64Array.of(Math.PI, -0, 1e-300), b: Uint32Array.of(0xffffffff), c: Int8Array.of(-1, 1) };
     const back = parseWithTypedArrays(stringifyWithTypedArrays(value)) as typeof value;

@@ -17,15 +17,17 @@ const digital: AlgorithmFactory = (rows, cols) => {
   return algorithm;
 };
 
-function network(pool: 'max' | 'avg', bias: 'digital' | 'analog'): Sequential {
-  const conv = new Conv2d([2, 6, 6], 3, digital, { kernel: 3, padding: 1, bias });
+function network(pool: 'max' | 'avg', bias: 'digital' | 'analog', scaled = false): Sequential {
+  const conv = new Conv2d([2, 6, 6], 3, digital, { kernel: 3, padding: 1, bias, outScaling: scaled ? 'column' : 'none' });
   const layers: Layer[] = [conv, new Activation('tanh', conv.outputShape)];
   const pooled = new Pool2d(pool, conv.outputShape, 2);
   layers.push(pooled, new Flatten(pooled.outputShape));
-  const fc1 = new Linear(3 * 3 * 3, 5, digital, { bias });
+  const fc1 = new Linear(3 * 3 * 3, 5, digital, { bias, outScaling: scaled ? 'layer' : 'none' });
   layers.push(fc1, new Activation('sigmoid', [5]), new Linear(5, 4, digital, { bias: 'digital' }));
   const net = new Sequential(layers);
   for (const layer of net.layers) if (layer instanceof Linear && layer.bias) layer.bias.set(Float64Array.from({ length: layer.bias.length }, () => 0.1 * rng.normal()));
+  // Output scales away from their initial 1, so that a missing α in any term shows.
+  for (const layer of net.layers) if ((layer instanceof Linear || layer instanceof Conv2d) && layer.outScaling) layer.outScaling.values.set(Float64Array.from(layer.outScaling.values, () => 0.6 + 0.8 * rng.uniform()));
   return net;
 }
 
@@ -39,10 +41,10 @@ function close(analytic: number, numeric: number): void {
 }
 
 describe('gradients of the digital path match finite differences', () => {
-  for (const pool of ['max', 'avg'] as const) {
-    for (const bias of ['digital', 'analog'] as const) {
-      it(`conv → tanh → ${pool}pool → flatten → linear → sigmoid → linear, ${bias} bias`, () => {
-        const net = network(pool, bias);
+  for (const [pool, bias, scaled] of [['max', 'digital', false], ['max', 'analog', false], ['avg', 'digital', false], ['avg', 'analog', false], ['max', 'digital', true], ['avg', 'analog', true]] as const) {
+    {
+      it(`conv → tanh → ${pool}pool → flatten → linear → sigmoid → linear, ${bias} bias${scaled ? ', learnable output scales (column on the conv, layer on the first linear)' : ''}`, () => {
+        const net = network(pool, bias, scaled);
         const h = 1e-6;
         // ∂L/∂x
         const { grad } = lossOf(net);
@@ -55,7 +57,7 @@ describe('gradients of the digital path match finite differences', () => {
           close(dx[k]!, (lossOf(net, plus).loss - lossOf(net, minus).loss) / (2 * h));
         }
         // ∂L/∂w of every weight matrix and bias, numerically first (weights unchanged) ...
-        const numeric: { layer: number; kind: 'w' | 'b'; k: number; value: number }[] = [];
+        const numeric: { layer: number; kind: 'w' | 'b' | 'a'; k: number; value: number }[] = [];
         net.layers.forEach((layer, li) => {
           if (!(layer instanceof Linear || layer instanceof Conv2d)) return;
           const w = layer.weights.weights();
@@ -83,10 +85,23 @@ describe('gradients of the digital path match finite differences', () => {
             b[0] = original;
             numeric.push({ layer: li, kind: 'b', k: 0, value: (up - down) / (2 * h) });
           }
+          if (layer.outScaling) {
+            const a = layer.outScaling.values;
+            const k = a.length - 1;
+            const original = a[k]!;
+            a[k] = original + h;
+            const up = lossOf(net).loss;
+            a[k] = original - h;
+            const down = lossOf(net).loss;
+            a[k] = original;
+            numeric.push({ layer: li, kind: 'a', k, value: (up - down) / (2 * h) });
+          }
         });
         // ... then the update must move each by exactly −lr·gradient.
         const before = net.layers.map((layer) =>
-          layer instanceof Linear || layer instanceof Conv2d ? { w: Float64Array.from(layer.weights.weights()), b: layer.bias ? Float64Array.from(layer.bias) : null } : null,
+          layer instanceof Linear || layer instanceof Conv2d
+            ? { w: Float64Array.from(layer.weights.weights()), b: layer.bias ? Float64Array.from(layer.bias) : null, a: layer.outScaling ? Float64Array.from(layer.outScaling.values) : null }
+            : null,
         );
         const again = lossOf(net);
         net.backward(again.grad, batch);
@@ -94,8 +109,8 @@ describe('gradients of the digital path match finite differences', () => {
         net.update(lr);
         for (const n of numeric) {
           const layer = net.layers[n.layer] as Linear | Conv2d;
-          const after = n.kind === 'w' ? layer.weights.weights()[n.k]! : layer.bias![n.k]!;
-          const previous = n.kind === 'w' ? before[n.layer]!.w[n.k]! : before[n.layer]!.b![n.k]!;
+          const after = n.kind === 'w' ? layer.weights.weights()[n.k]! : n.kind === 'b' ? layer.bias![n.k]! : layer.outScaling!.values[n.k]!;
+          const previous = n.kind === 'w' ? before[n.layer]!.w[n.k]! : n.kind === 'b' ? before[n.layer]!.b![n.k]! : before[n.layer]!.a![n.k]!;
           close((previous - after) / lr, n.value);
         }
       });
