@@ -120,6 +120,30 @@ describe('checkpoints', () => {
   }, 120_000);
 });
 
+describe('signals delivered twice', () => {
+  it('SIGTERM sent twice at once (GNU timeout signals the command and its group) still stops after the batch and writes partial results', async () => {
+    const dir = join(mkdtempSync(join(tmpdir(), 'aimsim-term-')), 'run');
+    const child = spawn(process.execPath, [bin, 'run', '--set', 'training.epochs=3', '--set', 'training.batch=500', '--set', 'data.trainLimit=2000', '--set', 'data.testLimit=100', '--out', dir], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (chunk: Buffer) => {
+      stdout += chunk.toString();
+      if (/epoch 1:/.test(stdout) && !child.killed) {
+        child.kill('SIGTERM');
+        // timeout's second delivery, to the process group, comes a moment later
+        setTimeout(() => child.kill('SIGTERM'), 20);
+      }
+    });
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    const code = await new Promise<number | null>((done) => child.on('exit', (c) => done(c)));
+    expect(stderr).not.toMatch(/again: quitting now/);
+    expect(code).toBe(143);
+    const partial = JSON.parse(readFileSync(join(dir, 'results.json'), 'utf8')) as ExperimentResult;
+    expect(partial.status).toBe('partial');
+    expect(partial.epochs.length).toBeGreaterThanOrEqual(1);
+  }, 120_000);
+});
+
 describe('data files', () => {
   it('a truncated .gz names the file', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'aimsim-gz-'));
