@@ -26,6 +26,16 @@ describe('the tracker is a first-order low-pass filter (Lemma 3.10)', () => {
   });
 });
 
+/** Steps of batch 1 and lr 0.02 on ½‖W̄x − y‖². */
+function trainLeastSquares(algo: Rider, data: LeastSquaresTask, steps: number): void {
+  for (let step = 0; step < steps; step++) {
+    const { x, y } = data.batch(1);
+    const d = algo.forward(x, 1);
+    for (let k = 0; k < d.length; k++) d[k] = d[k]! - y[k]!;
+    algo.update(x, d, 1, 0.02);
+  }
+}
+
 const device = { preset: 'soft-bounds-reference', wMax: 1, wMin: -1, dwMin: 0.0025, dwMinStd: 0.1, dwMinDtod: 0.1, wMaxDtod: 0.1, wMinDtod: 0.1, upDown: 0.2, upDownDtod: 0.05, subtractSymmetryPoint: true };
 const task = { inputs: 8, outputs: 4, optimumScale: 0.2, optimumOffset: 0.3, noise: 0.3 };
 
@@ -68,12 +78,7 @@ describe('RIDER and E-RIDER', () => {
       parseAlgorithmConfig({ preset: 'e-rider', fastLr: 0.05, transferLr: 0.005, trackingRate: 0.01, chopProb: 0.01, transferBuffer: true }).config as never,
     );
     const data = new LeastSquaresTask(leastSquaresSchema.parse({ ...task, noise: 0.3, optimumOffset: 0, seed: 3 }));
-    for (let step = 0; step < 20_000; step++) {
-      const { x, y } = data.batch(1);
-      const d = algo.forward(x, 1);
-      for (let k = 0; k < d.length; k++) d[k] = d[k]! - y[k]!;
-      algo.update(x, d, 1, 0.02);
-    }
+    trainLeastSquares(algo, data, 20_000);
     const sp = algo.fast.symmetricPoints();
     let error = 0;
     let spMean = 0;
@@ -106,12 +111,7 @@ describe('Alg. 2 as written: W and Q are driven by the same signal (docs/reprodu
     const w0 = Float64Array.from(algo.slow.weights());
     const q0 = Float64Array.from(algo.tracker);
     const data = new LeastSquaresTask(leastSquaresSchema.parse({ ...task, seed: 5 }));
-    for (let step = 0; step < 3000; step++) {
-      const { x, y } = data.batch(1);
-      const d = algo.forward(x, 1);
-      for (let k = 0; k < d.length; k++) d[k] = d[k]! - y[k]!;
-      algo.update(x, d, 1, 0.02);
-    }
+    trainLeastSquares(algo, data, 3000);
     const w = algo.slow.weights();
     const travel = Array.from(w, (v, k) => v - w0[k]!);
     const drift = Array.from(w, (v, k) => v - w0[k]! - (beta / eta) * (algo.tracker[k]! - q0[k]!));
