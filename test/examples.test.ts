@@ -38,8 +38,10 @@ describe('examples', () => {
       // suite needs no dataset package (the full runs are the examples' own job).
       const data = config['data'] as { dataset?: string } | undefined;
       const files = data?.dataset === 'fashion-mnist' || data?.dataset === 'mnist' ? { path: writeIdxDataset() } : {};
+      // A calibration budget is per device and the same at any data size: a few pulses suffice here.
+      const calibration = config['calibration'] ? { calibration: { ...(config['calibration'] as object), pulses: 10 } } : {};
       const result = await runExperiment(
-        { ...config, data: { ...data, ...files, trainLimit: 30, testLimit: 20 }, training: { ...(config['training'] as object), epochs: 1 } },
+        { ...config, ...calibration, data: { ...data, ...files, trainLimit: 30, testLimit: 20 }, training: { ...(config['training'] as object), epochs: 1 } },
         { loadDataset: loadConfigDataset },
       );
       expect(result.status).toBe('completed');

@@ -9,6 +9,7 @@ export function parseValue(text: string, field = '--set'): unknown {
   const trimmed = text.trim();
   if (trimmed === 'true') return true;
   if (trimmed === 'false') return false;
+  if (trimmed === 'null') return null;
   if (trimmed !== '' && Number.isFinite(Number(trimmed))) return Number(trimmed);
   if (trimmed.startsWith('[') || trimmed.startsWith('{')) return parseFlow(trimmed, field, 'a YAML or JSON value when it starts with [ or {');
   return trimmed;
@@ -80,7 +81,10 @@ export function setPath(target: Record<string, unknown>, path: string, value: un
     }
     const container = node as Record<string, unknown>;
     if (last) {
-      container[key] = value;
+      // `null` unsets the field, so its default applies (e.g. --set calibration=null drops an
+      // optional section the file sets); no field of the schemas takes null as a value.
+      if (value === null && !Array.isArray(node)) delete container[key];
+      else container[key] = value;
       return;
     }
     fallback = child(fallback, key);

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { LIMITS, boundedInt } from '../core/limits.js';
 import { num } from '../devices/fields.js';
+import { calibrationSchema } from '../calibration/zero-shifting.js';
 import { ioSchema } from '../tile/io-config.js';
 import { updateOverridesSchema } from '../tile/update-config.js';
 
@@ -72,6 +73,9 @@ export const experimentSchema = z
     forward: ioSchema.partial().prefault({}).describe('forward IO of the analog layers'),
     backward: ioSchema.partial().prefault({}).describe('backward IO of the analog layers'),
     update: updateOverridesSchema.prefault({}).describe('pulse-train settings of the gradient updates, over the algorithm preset’s (unset fields: the preset’s, else the tile defaults)'),
+    calibration: calibrationSchema
+      .optional()
+      .describe('zero-shift the named arrays of every analog layer before training and program their references (the two-stage baseline, papers.md §2.7); the pulses are counted under calibration and reference'),
     training: z
       .object({
         epochs: positive('epochs', 10, 1_000_000),

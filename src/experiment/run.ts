@@ -2,6 +2,7 @@ import type { AlgorithmState, TrainingAlgorithm } from '../algorithms/index.js';
 import { experimentSchema, type ExperimentConfig } from '../config/experiment.js';
 import { zodIssueToUserError } from '../config/zod-error.js';
 import { configDifference } from '../config/diff.js';
+import { calibrateAlgorithm, checkCalibrationArrays, type CalibrationConfig } from '../calibration/index.js';
 import { UserError } from '../core/errors.js';
 import { yieldToEventLoop } from '../core/yield.js';
 import { epochBatches } from '../data/batches.js';
@@ -46,6 +47,16 @@ export interface RunOptions {
   memoryLimit?: { bytes: number; source: string };
   /** The result of `prepareExperiment` for this input, when the caller made it already. */
   prepared?: PreparedExperiment;
+}
+
+/**
+ * The two-stage baseline's first stage on a network: zero-shift the named arrays of every analog
+ * layer (digital layers have none), before the first batch. A resumed run has done it already.
+ */
+function calibrateNetwork(algorithms: Record<string, TrainingAlgorithm>, calibration: CalibrationConfig, seed: number): void {
+  const analog = Object.values(algorithms).filter((algorithm) => algorithm.kind !== 'digital-sgd');
+  for (const algorithm of analog) checkCalibrationArrays(algorithm.tiles(), calibration.arrays, 'calibration.arrays');
+  for (const algorithm of analog) calibrateAlgorithm(algorithm.tiles(), calibration, seed, 'calibration.arrays');
 }
 
 function biasesOf(network: Sequential): Map<string, Float64Array> {
@@ -157,6 +168,7 @@ export async function runExperiment(input: unknown, options: RunOptions = {}): P
   let carried = { lossSum: 0, seen: 0, seconds: 0 };
   const algorithms = network.algorithms();
   const biases = biasesOf(network);
+  if (config.calibration && !resume) calibrateNetwork(algorithms, config.calibration, config.seed);
   if (resume) {
     for (const [name, algorithm] of Object.entries(algorithms)) algorithm.restoreState(resume.algorithms[name]!);
     for (const [name, bias] of biases) bias.set(resume.biases[name]!);

@@ -33,6 +33,13 @@ describe('--set paths', () => {
     expect(config.algorithm).toEqual({ preset: 'agad', fastLr: 0.3 });
   });
 
+  it('null unsets a field, so its default applies: --set calibration=null drops the file’s calibration', () => {
+    const config = parsed({ calibration: { pulses: 100 }, training: { lr: 0.3 } }, 'calibration=null', 'training.lr=null');
+    expect(config.calibration).toBeUndefined();
+    expect(config.training.lr).toBe(0.1);
+    expect(parseValue('null')).toBeNull();
+  });
+
   it('values: numbers, booleans, YAML and JSON flow collections, strings', () => {
     expect(parseValue('1e-3')).toBe(0.001);
     expect(parseValue('false')).toBe(false);

@@ -64,7 +64,7 @@ export function registerRunCommand(program: Command, out: Output): void {
     .argument('[config]', 'experiment file, e.g. examples/00-default.yaml (omit for the default run)')
     .option('--out <dir>', 'output folder (default: runs/<name>); locked while the run writes it')
     .option('--resume', 'continue from <out>/checkpoint.json (written after every epoch and on Ctrl-C); training.epochs may be raised')
-    .option('--set <path=value>', 'override a config field, e.g. training.epochs=2 or network.layers.1.outputs=32 (repeatable)', (v: string, prev: string[]) => [...prev, v], [] as string[])
+    .option('--set <path=value>', 'override a config field, e.g. training.epochs=2 or network.layers.1.outputs=32; null unsets it (repeatable)', (v: string, prev: string[]) => [...prev, v], [] as string[])
     .option('--threads <n>', 'kernel threads (the pulsed update is split by rows; results do not depend on it)', '1')
     .option('--max-memory <size>', 'refuse runs whose memory estimate exceeds this, e.g. 8G or 512M (default: 75 % of this machine’s memory)')
     .option('--dry-run', 'check the config, print the network and the memory estimate, and stop before training')
