@@ -8,8 +8,9 @@
 set -u
 JOBFILE=${1:?usage: run-jobs.sh JOBFILE}
 OUT=${OUT:-runs/jobs}; BUDGET=${BUDGET:-86400}; DEADLINE=$(( $(date +%s) + BUDGET ))
-# This checkout's CLI (npx would find a cached copy first when run inside the package itself).
-AIMSIM=${AIMSIM:-"node $(cd "$(dirname "$0")/.." && pwd)/bin/aimsim.js"}
+# This checkout's CLI, which runs dist/ (npm run build after editing src/).
+ROOT=$(cd "$(dirname "$0")/.." && pwd)
+AIMSIM=${AIMSIM:-"node $(printf '%q' "$ROOT/bin/aimsim.js")"}
 mkdir -p "$OUT"
 run_job() {
   local line; line=$(sed -n "${1}p" "$JOBFILE")
@@ -17,7 +18,7 @@ run_job() {
   local left=$(( DEADLINE - $(date +%s) ))
   if [ "$left" -lt 30 ]; then echo "skipped: deadline" > "$OUT/$name.log"; return; fi
   eval "timeout -s TERM $left $AIMSIM run $args --out '$OUT/$name'" > "$OUT/$name.log" 2>&1
-  echo "rc=$?" >> "$OUT/$name.log"
+  echo "rc=$? (124: stopped at the deadline)" >> "$OUT/$name.log"
 }
 export -f run_job; export JOBFILE OUT DEADLINE AIMSIM
 seq 1 "$(wc -l < "$JOBFILE")" | xargs -P "${JOBS:-$(nproc)}" -I{} bash -c 'run_job {}'

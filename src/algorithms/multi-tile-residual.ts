@@ -20,7 +20,7 @@ export const multiTileResidualSchema = z
     scaleFastLr: flag(false, 'multiply fastLr by the global learning rate; off: absolute, as the authors’ aihwkit 0.9.2 (aihwkit-model.md §5.4)'),
     transferEvery: num(2, 'T_0: tile 0 transfers into tile 1 every T_0 of its updates', { gt: 0 }),
     transferEveryGrowth: num(2, 'T_i = transferEvery·growth^i (geometric timescales)', { gt: 0 }),
-    transferEveryVec: positiveArray('explicit periods T_0..T_{N−1}; overrides transferEvery and its growth'),
+    transferEveryVec: positiveArray('explicit periods T_0..T_{N−1}, each counted in the updates of its own tile (local); overrides transferEvery and its growth. aihwkit’s transfer_every_vec v counts every level on one global counter: the same schedule is [v₀, v₁/v₀, v₂/v₁, …] here (the authors’ [2, 10, 50, …] is [2, 5, 5, …])'),
     unitsInMbatch: flag(true, 'count T_0 in mini-batches (ceil(T_0·m) vector updates for m vectors per mini-batch, every patch of a conv layer one vector), as aihwkit’s units_in_mbatch; off: in vector updates'),
     transferLr: num(0.01, 'learning rate of the transfer writes', { gt: 0 }),
     transferLrGrowth: num(1, 'β_i = transferLr·growth^i for the transfer out of tile i (< 1: slower writes into the more significant tiles)', { gt: 0 }),
@@ -142,7 +142,8 @@ export class MultiTileResidual implements TrainingAlgorithm {
     const gradient = this.tileArray[0]!;
     // aihwkit getTransferEvery: ceil(T·m_batch) vector updates with units_in_mbatch. Only T_0
     // counts vector updates; the later periods count transfers into their tile.
-    const period0 = c.unitsInMbatch ? Math.max(1, Math.ceil(this.periods[0]! * batch)) : this.periods[0]!;
+    const t0 = c.transferEveryVec?.[0] ?? c.transferEvery;
+    const period0 = c.unitsInMbatch ? Math.max(1, Math.ceil(t0 * batch)) : this.periods[0]!;
     const periodOf = (i: number) => (i === 0 ? period0 : this.periods[i]!);
     for (let b = 0; b < batch; b++) {
       gradient.update(sample(x, b, this.cols), sample(d, b, this.rows), 1, c.scaleFastLr ? c.fastLr * lr : c.fastLr);

@@ -24,7 +24,7 @@ export function onInterrupt(out: Output): { signal: AbortSignal; exitCode(): num
     }
     received = signal;
     receivedAt = Date.now();
-    out.stderr(`aimsim: ${signal}: stopping after the current batch to save a checkpoint (${signal === 'SIGINT' ? 'Ctrl-C' : 'send it'} again to quit now)`);
+    out.stderr(`aimsim: ${signal}: stopping after the current batch to save a checkpoint (${signal === 'SIGINT' ? 'Ctrl-C' : 'send it'} again, a second or more later, to quit now)`);
     controller.abort();
   };
   process.on('SIGINT', handler);

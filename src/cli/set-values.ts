@@ -83,10 +83,13 @@ export function setPath(target: Record<string, unknown>, path: string, value: un
     if (last) {
       // `null` unsets the field, so its default applies (e.g. --set calibration=null drops an
       // optional section the file sets); no field of the schemas takes null as a value.
-      if (value === null && !Array.isArray(node)) delete container[key];
+      if (value === null && Array.isArray(node)) throw new UserError(flag, path, 'cannot unset a list element (null); set the whole list instead', 'usage error');
+      if (value === null) delete container[key];
       else container[key] = value;
       return;
     }
+    // Unsetting inside a section that is not there leaves everything as it is.
+    if (value === null && container[key] === undefined) return;
     fallback = child(fallback, key);
     let next = container[key];
     if (next === undefined) next = fallback === undefined ? {} : structuredClone(fallback);

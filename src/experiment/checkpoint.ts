@@ -4,7 +4,8 @@ import { UserError, formatValue } from '../core/errors.js';
 import type { EpochMetrics } from './result.js';
 
 /** The checkpoint format this version writes and reads. */
-export const CHECKPOINT_VERSION = 2;
+// 3: layers' outScaling and multi-tile unitsInMbatch (a changed default) joined the config.
+export const CHECKPOINT_VERSION = 3;
 
 /**
  * Everything needed to continue a run bit-identically: written after every epoch, and after the

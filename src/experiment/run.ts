@@ -56,7 +56,14 @@ export interface RunOptions {
 function calibrateNetwork(algorithms: Record<string, TrainingAlgorithm>, calibration: CalibrationConfig, seed: number): void {
   const analog = Object.values(algorithms).filter((algorithm) => algorithm.kind !== 'digital-sgd');
   for (const algorithm of analog) checkCalibrationArrays(algorithm.tiles(), calibration.arrays, 'calibration.arrays');
-  for (const algorithm of analog) calibrateAlgorithm(algorithm.tiles(), calibration, seed, 'calibration.arrays');
+  for (const algorithm of analog) {
+    // Zero-shifting moves the calibrated arrays to their SPs and programs the references there;
+    // the layer's initial weights (on the slow array, or on an array calibrated with them) are
+    // written again afterwards, as aihwkit's set_weights would.
+    const initial = Float64Array.from(algorithm.weights());
+    calibrateAlgorithm(algorithm.tiles(), calibration, seed, 'calibration.arrays');
+    algorithm.setWeights(initial);
+  }
 }
 
 function biasesOf(network: Sequential): Map<string, Float64Array> {

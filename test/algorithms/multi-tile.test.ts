@@ -37,7 +37,7 @@ describe('multi-tile residual learning', () => {
     expect(counts(algo, 1).reads['transfer-read']).toBe(6);
   });
 
-  it('unitsInMbatch (aihwkit units_in_mbatch): T_0 counts mini-batches of m vectors, every conv patch one vector', () => {
+  it('unitsInMbatch (aihwkit units_in_mbatch): T_0 counts mini-batches of m vectors (ceil(T_0·m)); later periods count transfers into their tile', () => {
     const x = Array.from({ length: 5 * 3 }, (_, k) => (k % 3 === 0 ? 1 : 0));
     const d = Array.from({ length: 5 * 2 }, () => 0.1);
     const perBatch = make({ tiles: 3, transferEvery: 2, transferEveryGrowth: 3 });
@@ -50,6 +50,10 @@ describe('multi-tile residual learning', () => {
       expect(counts(perBatch, 2).updates['transfer'] ?? 0, `batch ${t}`).toBe(Math.floor(t / 12));
       expect(counts(perVector, 1).updates['transfer'] ?? 0, `batch ${t}`).toBe(Math.floor((5 * t) / 2));
     }
+    // A fractional T_0 is scaled before rounding up: 0.5 × 5 vectors → every 3 vector updates.
+    const half = make({ tiles: 2, transferEvery: 0.5 });
+    for (let t = 1; t <= 4; t++) half.update(x, d, 5, 0.01);
+    expect(counts(half, 1).updates['transfer']).toBe(Math.floor(20 / 3));
   });
 
   it('open-loop transfers move the read column into the next tile without resetting the source', () => {

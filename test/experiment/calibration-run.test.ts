@@ -21,6 +21,21 @@ describe('calibration before training (examples/18)', () => {
     expect(run.epochs[0]!.testAccuracy).not.toBeNaN();
   });
 
+  it('the initial weights survive the calibration of the array that holds them (analog SGD)', async () => {
+    const net = { data: { trainLimit: 40, testLimit: 400 }, network: { layers: [{ type: 'flatten' }, { type: 'linear', outputs: 10 }] }, training: { epochs: 1, batch: 10, lr: 1e-9 } };
+    // The spread of the final weights (histogram range): ±1/√196 at the start; near 0 if wiped.
+    const spread = (run: Awaited<ReturnType<typeof runExperiment>>) => {
+      const { edges } = Object.values(run.snapshots)[0]!.weights;
+      return edges[edges.length - 1]! - edges[0]!;
+    };
+    const plain = await runExperiment({ ...base, ...net, algorithm: 'sgd' });
+    const calibrated = await runExperiment({ ...base, ...net, algorithm: 'sgd', calibration: { pulses: 200, arrays: ['array'] } });
+    // With a vanishing lr the final weights are the initial ones.
+    expect(spread(plain)).toBeGreaterThan(0.1);
+    expect(spread(calibrated)).toBeGreaterThan(0.8 * spread(plain));
+    expect(calibrated.epochs[0]!.pulsesByPurpose['calibration']).toBe(200 * 10 * 196);
+  });
+
   it('an array the algorithm lacks is one error naming calibration.arrays, before training', async () => {
     await expect(runExperiment({ ...base, algorithm: 'sgd', calibration: { pulses: 10, arrays: ['fast'] } })).rejects.toThrow(/^config error at calibration\.arrays: must name arrays of the algorithm: array, got "fast"$/);
   });

@@ -38,6 +38,9 @@ describe('--set paths', () => {
     expect(config.calibration).toBeUndefined();
     expect(config.training.lr).toBe(0.1);
     expect(parseValue('null')).toBeNull();
+    // unsetting inside a missing section creates nothing; a list element cannot be unset
+    expect(parsed({}, 'calibration.pulses=null').calibration).toBeUndefined();
+    expect(() => parsed({ network: { layers: [{ type: 'flatten' }, { type: 'linear', outputs: 10 }] } }, 'network.layers.1=null')).toThrow('usage error at --set: cannot unset a list element (null); set the whole list instead, got "network.layers.1"');
   });
 
   it('values: numbers, booleans, YAML and JSON flow collections, strings', () => {
