@@ -32,6 +32,9 @@ export class Conv2d implements Layer {
   private readonly biasMode: BiasMode;
   private readonly patchSize: number;
   private readonly positions: number;
+  /** For entry p of output position pos: the input offset within a sample, or −1 in the padding. */
+  private readonly gatherIndex: Int32Array;
+  /** Kept for `update`, and reused from batch to batch (rows × patchSize, rows × outC). */
   private patches: Float64Array = new Float64Array(0);
   private dyPatches: Float64Array = new Float64Array(0);
   /** The error the array sees: dyPatches, or α ⊙ dyPatches with output scales. */
@@ -56,6 +59,15 @@ export class Conv2d implements Layer {
     this.weights = factory(outChannels, this.patchSize, this.name);
     this.bias = this.biasMode === 'digital' ? new Float64Array(outChannels) : null;
     this.outScaling = options.outScaling && options.outScaling !== 'none' ? new OutScaling(options.outScaling, outChannels) : null;
+    // im2col's gather pattern is the same for every sample: computed once, not per element and call.
+    this.gatherIndex = new Int32Array(this.positions * this.patchSize).fill(-1);
+    for (let oh = 0; oh < outH; oh++) {
+      for (let ow = 0; ow < outW; ow++) {
+        const base = (oh * outW + ow) * this.patchSize;
+        let p = 0;
+        for (let ch = 0; ch < c; ch++) for (let ki = 0; ki < this.k; ki++) for (let kj = 0; kj < this.k; kj++, p++) this.gatherIndex[base + p] = this.inputIndex(ch, ki, kj, oh, ow);
+      }
+    }
   }
 
   /** For each patch entry p of output position (oh, ow): the input index, or −1 in the padding. */
@@ -67,29 +79,23 @@ export class Conv2d implements Layer {
   }
 
   forward(x: Float64Array, batch: number): Float64Array {
-    const [c] = this.inputShape as [number];
-    const [outC, outH, outW] = this.outputShape as [number, number, number];
+    const [outC] = this.outputShape as [number];
     const inSize = this.inputShape.reduce((a, b) => a * b, 1);
     const rows = batch * this.positions;
-    const patches = new Float64Array(rows * this.patchSize);
+    const size = rows * this.patchSize;
+    if (this.patches.length !== size) this.patches = new Float64Array(size);
+    const patches = this.patches;
+    const gather = this.gatherIndex;
+    const perSample = this.positions * this.patchSize;
     for (let b = 0; b < batch; b++) {
-      for (let oh = 0; oh < outH; oh++) {
-        for (let ow = 0; ow < outW; ow++) {
-          const base = (b * this.positions + oh * outW + ow) * this.patchSize;
-          let p = 0;
-          for (let ch = 0; ch < c; ch++) {
-            for (let ki = 0; ki < this.k; ki++) {
-              for (let kj = 0; kj < this.k; kj++, p++) {
-                const index = this.inputIndex(ch, ki, kj, oh, ow);
-                patches[base + p] = index < 0 ? 0 : x[b * inSize + index]!;
-              }
-            }
-          }
-          if (this.biasMode === 'analog') patches[base + p] = 1;
-        }
+      const offset = b * inSize;
+      const out = b * perSample;
+      for (let q = 0; q < perSample; q++) {
+        const index = gather[q]!;
+        patches[out + q] = index < 0 ? 0 : x[offset + index]!;
       }
     }
-    this.patches = patches;
+    if (this.biasMode === 'analog') for (let r = 0; r < rows; r++) patches[r * this.patchSize + this.patchSize - 1] = 1;
     this.rowsUsed = rows;
     const y = this.weights.forward(patches, rows); // rows × outC
     this.outScaling?.forward(y, rows);
@@ -105,35 +111,28 @@ export class Conv2d implements Layer {
   }
 
   backward(dy: Float64Array, batch: number, needInputGradient = true): Float64Array {
-    const [c] = this.inputShape as [number];
-    const [outC, , outW] = this.outputShape as [number, number, number];
+    const [outC] = this.outputShape as [number];
     const rows = batch * this.positions;
-    const dyPatches = new Float64Array(rows * outC);
+    if (this.dyPatches.length !== rows * outC) this.dyPatches = new Float64Array(rows * outC);
+    const dyPatches = this.dyPatches;
     for (let b = 0; b < batch; b++) {
       for (let pos = 0; pos < this.positions; pos++) {
         for (let o = 0; o < outC; o++) dyPatches[(b * this.positions + pos) * outC + o] = dy[(b * outC + o) * this.positions + pos]!;
       }
     }
-    this.dyPatches = dyPatches;
     this.arrayDy = this.outScaling ? this.outScaling.backward(dyPatches, rows) : dyPatches;
     if (!needInputGradient) return new Float64Array(0);
     const dPatches = this.weights.backward(this.arrayDy, rows);
     const inSize = this.inputShape.reduce((a, b) => a * b, 1);
     const dx = new Float64Array(batch * inSize);
+    const gather = this.gatherIndex;
+    const perSample = this.positions * this.patchSize;
     for (let b = 0; b < batch; b++) {
-      for (let pos = 0; pos < this.positions; pos++) {
-        const oh = Math.floor(pos / outW);
-        const ow = pos % outW;
-        const base = (b * this.positions + pos) * this.patchSize;
-        let p = 0;
-        for (let ch = 0; ch < c; ch++) {
-          for (let ki = 0; ki < this.k; ki++) {
-            for (let kj = 0; kj < this.k; kj++, p++) {
-              const index = this.inputIndex(ch, ki, kj, oh, ow);
-              if (index >= 0) dx[b * inSize + index] = dx[b * inSize + index]! + dPatches[base + p]!;
-            }
-          }
-        }
+      const offset = b * inSize;
+      const from = b * perSample;
+      for (let q = 0; q < perSample; q++) {
+        const index = gather[q]!;
+        if (index >= 0) dx[offset + index] = dx[offset + index]! + dPatches[from + q]!;
       }
     }
     return dx;
