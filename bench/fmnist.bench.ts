@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { loadConfigDataset } from '../src/node/datasets.js';
 import { DEBIAN_FASHION_MNIST } from '../src/node/datasets.js';
-import { runExperiment } from '../src/experiment/run.js';
+import { runExperiment, type ExperimentResult } from '../src/experiment/run.js';
 
 /**
  * The issue-8 reference workload (aihwkit 1.0.0 CPU figures in BENCHMARKS.md): Fashion-MNIST
@@ -41,6 +41,23 @@ export function fmnistConfig(algorithm: unknown, batches: number): unknown {
   };
 }
 
+/**
+ * Runs a one-epoch config on the Debian Fashion-MNIST files; `trainSeconds` is the training time
+ * only (the last batch event comes before the test-set evaluation).
+ */
+export async function timedEpoch(config: unknown): Promise<{ result: ExperimentResult; trainSeconds: number }> {
+  let started = 0;
+  let trainSeconds = 0;
+  const result = await runExperiment(config, {
+    loadDataset: loadConfigDataset,
+    onEvent: (event) => {
+      if (event.type === 'start') started = performance.now();
+      if (event.type === 'batch' && event.batch === event.batchesPerEpoch) trainSeconds = (performance.now() - started) / 1000;
+    },
+  });
+  return { result, trainSeconds };
+}
+
 export async function benchFmnist(batches: number, only?: string[]): Promise<FmnistBenchRow[]> {
   if (!existsSync(DEBIAN_FASHION_MNIST)) {
     console.warn(`skipping the Fashion-MNIST epoch: ${DEBIAN_FASHION_MNIST} is missing (apt-get install dataset-fashion-mnist)`);
@@ -49,16 +66,7 @@ export async function benchFmnist(batches: number, only?: string[]): Promise<Fmn
   const rows: FmnistBenchRow[] = [];
   for (const [name, algorithm] of Object.entries(fmnistAlgorithms)) {
     if (only && !only.includes(name)) continue;
-    let started = 0;
-    let trainSeconds = 0;
-    const result = await runExperiment(fmnistConfig(algorithm, batches), {
-      loadDataset: loadConfigDataset,
-      onEvent: (event) => {
-        if (event.type === 'start') started = performance.now();
-        // Training time only: the last batch event comes before the test-set evaluation.
-        if (event.type === 'batch' && event.batch === event.batchesPerEpoch) trainSeconds = (performance.now() - started) / 1000;
-      },
-    });
+    const { result, trainSeconds } = await timedEpoch(fmnistConfig(algorithm, batches));
     const metrics = result.epochs[0]!;
     const pulses = Object.values(metrics.pulsesByPurpose).reduce((a, b) => a + b, 0);
     rows.push({ algorithm: name, batches, trainSeconds, epochSeconds: (trainSeconds * 6000) / batches, testAccuracy: metrics.testAccuracy, pulses });

@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
-import { runExperiment } from '../src/experiment/run.js';
-import { DEBIAN_FASHION_MNIST, loadConfigDataset } from '../src/node/datasets.js';
+import { DEBIAN_FASHION_MNIST } from '../src/node/datasets.js';
+import { timedEpoch } from './fmnist.bench.js';
 import { loadConfigFile } from '../src/node/config-file.js';
 
 /**
@@ -32,19 +32,8 @@ export async function benchLenet(batches: number): Promise<LenetBenchRow[]> {
   };
   const rows: LenetBenchRow[] = [];
   for (const [name, config] of Object.entries(cases)) {
-    let started = 0;
-    let seconds = 0;
     const images = batches * 16;
-    const result = await runExperiment(
-      { ...config, data: { dataset: 'fashion-mnist', trainLimit: images, testLimit: 16 }, training: { ...config['training'], epochs: 1, batch: 16 } },
-      {
-        loadDataset: loadConfigDataset,
-        onEvent: (event) => {
-          if (event.type === 'start') started = performance.now();
-          if (event.type === 'batch' && event.batch === event.batchesPerEpoch) seconds = (performance.now() - started) / 1000;
-        },
-      },
-    );
+    const { result, trainSeconds: seconds } = await timedEpoch({ ...config, data: { dataset: 'fashion-mnist', trainLimit: images, testLimit: 16 }, training: { ...config['training'], epochs: 1, batch: 16 } });
     rows.push({ name, images, msPerImage: (1000 * seconds) / images, epochSeconds: (seconds * 60_000) / images, trainLoss: result.epochs[0]!.trainLoss });
   }
   return rows;

@@ -68,6 +68,8 @@ export class MultiTileResidual implements TrainingAlgorithm {
   readonly tileArray: readonly AnalogTile[];
   private readonly config: MultiTileResidualConfig;
   private readonly periods: number[];
+  /** T_0 unrounded: with unitsInMbatch it is scaled by the mini-batch before rounding up (aihwkit). */
+  private readonly firstPeriod: number;
   private readonly transferLrs: number[];
   private readonly scales: number[];
   private readonly mvm: CompositeMvm;
@@ -88,6 +90,7 @@ export class MultiTileResidual implements TrainingAlgorithm {
     if (config.transferLrVec && config.transferLrVec.length !== last) throw new UserError('algorithm.transferLrVec', config.transferLrVec, `must have tiles − 1 = ${last} entries`);
     this.tileArray = Array.from({ length: n }, (_, i) => new AnalogTile({ ...tileOptions(setup, i === 0 ? setup.device : (setup.slowDevice ?? setup.device)), name: `${name}/tile-${i}` }));
     this.periods = Array.from({ length: last }, (_, i) => Math.max(1, Math.round(config.transferEveryVec?.[i] ?? config.transferEvery * config.transferEveryGrowth ** i)));
+    this.firstPeriod = config.transferEveryVec?.[0] ?? config.transferEvery;
     this.transferLrs = Array.from({ length: last }, (_, i) => config.transferLrVec?.[i] ?? config.transferLr * config.transferLrGrowth ** i);
     this.scales = Array.from({ length: n }, (_, i) => config.gamma ** (last - i));
     this.mvm = new CompositeMvm(setup, name);
@@ -142,8 +145,7 @@ export class MultiTileResidual implements TrainingAlgorithm {
     const gradient = this.tileArray[0]!;
     // aihwkit getTransferEvery: ceil(T·m_batch) vector updates with units_in_mbatch. Only T_0
     // counts vector updates; the later periods count transfers into their tile.
-    const t0 = c.transferEveryVec?.[0] ?? c.transferEvery;
-    const period0 = c.unitsInMbatch ? Math.max(1, Math.ceil(t0 * batch)) : this.periods[0]!;
+    const period0 = c.unitsInMbatch ? Math.max(1, Math.ceil(this.firstPeriod * batch)) : this.periods[0]!;
     const periodOf = (i: number) => (i === 0 ? period0 : this.periods[i]!);
     for (let b = 0; b < batch; b++) {
       gradient.update(sample(x, b, this.cols), sample(d, b, this.rows), 1, c.scaleFastLr ? c.fastLr * lr : c.fastLr);

@@ -51,10 +51,10 @@ export interface RunOptions {
 
 /**
  * The two-stage baseline's first stage on a network: zero-shift the named arrays of every analog
- * layer (digital layers have none), before the first batch. A resumed run has done it already.
+ * layer (digital layers have no arrays), before the first batch. A resumed run has done it already.
  */
 function calibrateNetwork(algorithms: Record<string, TrainingAlgorithm>, calibration: CalibrationConfig, seed: number): void {
-  const analog = Object.values(algorithms).filter((algorithm) => algorithm.kind !== 'digital-sgd');
+  const analog = Object.values(algorithms).filter((algorithm) => Object.keys(algorithm.tiles()).length > 0);
   for (const algorithm of analog) checkCalibrationArrays(algorithm.tiles(), calibration.arrays, 'calibration.arrays');
   for (const algorithm of analog) {
     // Zero-shifting moves the calibrated arrays to their SPs and programs the references there;

@@ -12,6 +12,8 @@ export class OutScaling {
   readonly values: Float64Array;
   private readonly outputs: number;
   private raw: Float64Array = new Float64Array(0);
+  /** α ⊙ dy, reused from batch to batch (the layer keeps it until its update). */
+  private scaled: Float64Array = new Float64Array(0);
   private readonly gradient: Float64Array;
 
   constructor(mode: Exclude<OutScalingMode, 'none'>, outputs: number) {
@@ -31,10 +33,11 @@ export class OutScaling {
     for (let r = 0; r < rows; r++) for (let o = 0; o < this.outputs; o++) y[r * this.outputs + o] = y[r * this.outputs + o]! * this.scaleOf(o);
   }
 
-  /** ∂L/∂α from dy (rows × outputs); returns the array's error α ⊙ dy (a new array). */
+  /** ∂L/∂α from dy (rows × outputs); returns the array's error α ⊙ dy (valid until the next call). */
   backward(dy: Float64Array, rows: number): Float64Array {
     this.gradient.fill(0);
-    const scaled = new Float64Array(rows * this.outputs);
+    if (this.scaled.length !== rows * this.outputs) this.scaled = new Float64Array(rows * this.outputs);
+    const scaled = this.scaled;
     for (let r = 0; r < rows; r++) {
       for (let o = 0; o < this.outputs; o++) {
         const k = r * this.outputs + o;
