@@ -17,6 +17,8 @@ describe('bench/aihwkit-defaults', () => {
       const config = parseExperiment(loadConfigFile(join(dir, file)));
       expect([config.training.batch, config.training.lr, config.training.epochs]).toEqual([10, 0.05, 1]);
       expect(config.network.layers.filter((l) => l.type === 'linear').map((l) => (l as { outputs: number }).outputs)).toEqual([256, 128, 10]);
+      // aihwkit's default mapping (MappingParameter: 512 × 512), as in the runs compared with.
+      expect(config.mapping).toEqual({ maxInputSize: 512, maxOutputSize: 512 });
     });
   }
 });

@@ -11,3 +11,4 @@ export { MixedPrecision } from './mixed-precision.js';
 export { MultiTileResidual, lossPlateau } from './multi-tile-residual.js';
 export { algorithmSchemas, algorithmKinds, algorithmPresets, parseAlgorithmConfig, createAlgorithm } from './registry.js';
 export type { AlgorithmConfig, AlgorithmKind } from './registry.js';
+export { MappedAlgorithm, mapAlgorithm, physicalParts, type BlockFactory } from './mapped.js';

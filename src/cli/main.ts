@@ -3,6 +3,7 @@ import { UserError } from '../core/errors.js';
 import { registerDeviceCommand } from './commands/device.js';
 import { registerStudyCommand } from './commands/study.js';
 import { registerRunCommand } from './commands/run.js';
+import { registerEvaluateCommand } from './commands/evaluate.js';
 import { registerReportCommand } from './commands/report.js';
 import { registerSchemaCommand } from './commands/schema.js';
 import { registerSweepCommand } from './commands/sweep.js';
@@ -21,6 +22,7 @@ export async function main(argv: readonly string[], out: Output = processOutput)
   registerDeviceCommand(program, out);
   registerStudyCommand(program, out);
   registerRunCommand(program, out);
+  registerEvaluateCommand(program, out);
   registerReportCommand(program, out);
   registerSchemaCommand(program, out);
   registerSweepCommand(program, out);

@@ -4,6 +4,8 @@ import { num } from '../devices/fields.js';
 import { calibrationSchema } from '../calibration/zero-shifting.js';
 import { ioSchema } from '../tile/io-config.js';
 import { updateOverridesSchema } from '../tile/update-config.js';
+import { mappingOverrideSchema, mappingSchema } from '../tile/mapping.js';
+import { inferenceSchema } from '../inference/config.js';
 
 const bias = z.enum(['none', 'digital', 'analog']).default('digital').describe('bias: none, exact digital, or an analog column fixed at input 1');
 const analog = z.boolean().default(true).describe('weights on analog tiles with the configured algorithm, or exact digital');
@@ -13,11 +15,12 @@ const outScaling = z
   .enum(['none', 'layer', 'column'])
   .default('none')
   .describe('learnable digital output scales α (y = α ⊙ W·x + b, trained by SGD like the bias): none, one per layer, or one per output; aihwkit learn_out_scaling (out_scaling_columnwise for column)');
+const layerMapping = mappingOverrideSchema.optional().describe('this layer’s tile limits, over the top-level mapping');
 const positive = (doc: string, value?: number, max: number = LIMITS.dimension) => (value === undefined ? boundedInt(max, doc) : boundedInt(max, doc).default(value));
 
 /** One layer of a sequential network (issue 5 `src/nn/`). */
 export const layerSchema = z.discriminatedUnion('type', [
-  z.object({ type: z.literal('linear'), outputs: positive('output features'), bias, analog, outScaling, device: deviceOverride, algorithm: algorithmOverride }).strict(),
+  z.object({ type: z.literal('linear'), outputs: positive('output features'), bias, analog, outScaling, mapping: layerMapping, device: deviceOverride, algorithm: algorithmOverride }).strict(),
   z
     .object({
       type: z.literal('conv2d'),
@@ -28,6 +31,7 @@ export const layerSchema = z.discriminatedUnion('type', [
       bias,
       analog,
       outScaling,
+      mapping: layerMapping,
       device: deviceOverride,
       algorithm: algorithmOverride,
     })
@@ -73,9 +77,15 @@ export const experimentSchema = z
     forward: ioSchema.partial().prefault({}).describe('forward IO of the analog layers'),
     backward: ioSchema.partial().prefault({}).describe('backward IO of the analog layers'),
     update: updateOverridesSchema.prefault({}).describe('pulse-train settings of the gradient updates, over the algorithm preset’s (unset fields: the preset’s, else the tile defaults)'),
+    mapping: mappingSchema
+      .prefault({})
+      .describe('how analog layers are split onto physical tiles (aihwkit MappingParameter); a layer’s own mapping overrides it; default: one tile per layer'),
     calibration: calibrationSchema
       .optional()
       .describe('zero-shift the named arrays of every analog layer before training and program their references (the two-stage baseline, papers.md §2.7); the pulses are counted under calibration and reference'),
+    inference: inferenceSchema
+      .optional()
+      .describe('after the last epoch, program the trained weights (or keep the trained conductances) and read the test accuracy at times after programming, with drift and noise (docs/inference.md)'),
     training: z
       .object({
         epochs: positive('epochs', 10, 1_000_000),

@@ -1,4 +1,4 @@
-import { DigitalSgd, createAlgorithm, parseAlgorithmConfig, type AlgorithmConfig, type TrainingAlgorithm } from '../algorithms/index.js';
+import { DigitalSgd, createAlgorithm, mapAlgorithm, parseAlgorithmConfig, type AlgorithmConfig, type TrainingAlgorithm } from '../algorithms/index.js';
 import type { ExperimentConfig, LayerConfig } from '../config/experiment.js';
 import { resolveDeviceChoice, type DeviceConfig } from '../devices/index.js';
 import { Activation, Conv2d, Flatten, Linear, Pool2d, Sequential, type AlgorithmFactory, type Layer, type Shape } from '../nn/index.js';
@@ -27,7 +27,12 @@ export function buildNetwork(config: ExperimentConfig, inputShape: Shape, classe
     const device = layerDevice(config, spec);
     const { config: algorithmConfig, update: presetUpdate } = layerAlgorithm(config, spec);
     const setup = { rows, cols, device, seed: config.seed, name, forward: config.forward, backward: config.backward, update: { ...presetUpdate, ...config.update } };
-    const algorithm: TrainingAlgorithm = spec.analog ? createAlgorithm(setup, algorithmConfig) : new DigitalSgd(setup);
+    // Analog weights are laid onto tiles of at most the mapped size (docs/mapping.md); each tile
+    // is an algorithm of its own. Digital weights are not on tiles.
+    const mapping = { ...config.mapping, ...spec.mapping };
+    const algorithm: TrainingAlgorithm = spec.analog
+      ? mapAlgorithm(rows, cols, mapping, name, (blockRows, blockCols, blockName) => createAlgorithm({ ...setup, rows: blockRows, cols: blockCols, name: blockName }, algorithmConfig))
+      : new DigitalSgd(setup);
     const bound = 1 / Math.sqrt(cols);
     algorithm.setWeights(Float64Array.from({ length: rows * cols }, () => (2 * init.uniform() - 1) * bound));
     return algorithm;

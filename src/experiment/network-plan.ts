@@ -2,6 +2,7 @@ import type { ExperimentConfig, LayerConfig } from '../config/experiment.js';
 import { UserError } from '../core/errors.js';
 import { checkTileShape } from '../core/limits.js';
 import type { Shape } from '../nn/index.js';
+import { splitSizes, type MappingConfig } from '../tile/mapping.js';
 
 /** One layer of a network before anything is allocated: its shapes and, for weight layers, its matrix. */
 export interface LayerPlan {
@@ -13,6 +14,8 @@ export interface LayerPlan {
   outputShape: Shape;
   /** The weight matrix (rows = outputs, cols = inputs or patch size), for linear and conv2d. */
   matrix?: { rows: number; cols: number; analog: boolean };
+  /** How many physical tiles an analog matrix is split over (docs/mapping.md), when more than one. */
+  tiles?: number;
   /** Output positions of a conv layer (each one an update sample of the im2col matrix). */
   positions?: number;
 }
@@ -75,18 +78,23 @@ export function planNetwork(config: ExperimentConfig, inputShape: Shape, classes
     }
     // The limits the tile constructor checks, here before anything is allocated.
     if (matrix) checkTileShape(field, matrix.rows, matrix.cols);
-    plans.push({ name: `${index}:${spec.type}`, index, spec, inputShape: shape, outputShape, ...(matrix ? { matrix } : {}), ...(positions ? { positions } : {}) });
+    const tiles = matrix?.analog && (spec.type === 'linear' || spec.type === 'conv2d') ? tileCount(matrix, { ...config.mapping, ...spec.mapping }) : 1;
+    plans.push({ name: `${index}:${spec.type}`, index, spec, inputShape: shape, outputShape, ...(matrix ? { matrix } : {}), ...(positions ? { positions } : {}), ...(tiles > 1 ? { tiles } : {}) });
     shape = outputShape;
   });
   if (size(shape) !== classes) throw new UserError('config.network.layers', size(shape), `the last layer must output ${classes} values (one per class)`);
   return plans;
 }
 
+function tileCount(matrix: { rows: number; cols: number }, mapping: MappingConfig): number {
+  return splitSizes(matrix.rows, mapping.maxOutputSize).length * splitSizes(matrix.cols, mapping.maxInputSize).length;
+}
+
 /** One line naming every layer, e.g. `flatten → linear 196→64 (analog) → sigmoid → linear 64→10 (analog)`. */
 export function describeNetwork(plans: readonly LayerPlan[]): string {
   return plans
-    .map(({ spec, inputShape, outputShape, matrix }) => {
-      const where = matrix ? (matrix.analog ? 'analog' : 'digital') : '';
+    .map(({ spec, inputShape, outputShape, matrix, tiles }) => {
+      const where = matrix ? (matrix.analog ? (tiles ? `analog, ${tiles} tiles` : 'analog') : 'digital') : '';
       switch (spec.type) {
         case 'linear':
           return `linear ${size(inputShape)}→${spec.outputs} (${where})`;

@@ -1,5 +1,6 @@
 import type { AlgorithmReport } from '../algorithms/index.js';
 import type { ExperimentConfig } from '../config/experiment.js';
+import type { InferenceResult } from '../inference/evaluate.js';
 
 export interface EpochMetrics {
   epoch: number;
@@ -40,6 +41,8 @@ export interface ExperimentResult {
   layers: Record<string, AlgorithmReport>;
   /** Weight and SP histograms of every layer at the end. */
   snapshots: Record<string, LayerSnapshot>;
+  /** Test accuracy over time after programming, when the config has an `inference` section. */
+  inference?: InferenceResult;
 }
 
 /** 40-bin histogram over the finite values. */

@@ -1,4 +1,4 @@
-import type { AlgorithmState, TrainingAlgorithm } from '../algorithms/index.js';
+import { physicalParts, type AlgorithmState, type TrainingAlgorithm } from '../algorithms/index.js';
 import { experimentSchema, type ExperimentConfig } from '../config/experiment.js';
 import { zodIssueToUserError } from '../config/zod-error.js';
 import { configDifference } from '../config/diff.js';
@@ -8,12 +8,14 @@ import { yieldToEventLoop } from '../core/yield.js';
 import { epochBatches } from '../data/batches.js';
 import { gather, type ImageDataset, type Split } from '../data/dataset.js';
 import { loadEmbeddedFashionMnist } from '../data/embedded.js';
-import { Conv2d, Linear, accuracy, softmaxCrossEntropy, type Sequential } from '../nn/index.js';
+import { Conv2d, Linear, softmaxCrossEntropy, type Sequential } from '../nn/index.js';
 import { Rng } from '../rng/index.js';
 import { buildNetwork, layerAlgorithm, layerDevice } from './build-network.js';
 import { CHECKPOINT_VERSION, checkCheckpoint, comparableConfig, type Checkpoint } from './checkpoint.js';
 import { checkMemory, estimateMemory, type MemoryEstimate } from './memory.js';
 import { describeNetwork, planNetwork, type LayerPlan } from './network-plan.js';
+import { evaluate } from './evaluate.js';
+import { evaluateInference, inferenceSchema, type InferenceResult } from '../inference/index.js';
 import { histogram, type EpochMetrics, type ExperimentResult, type LayerSnapshot } from './result.js';
 
 export { buildNetwork } from './build-network.js';
@@ -22,10 +24,26 @@ export { estimateMemory, formatBytes, type MemoryEstimate } from './memory.js';
 export { CHECKPOINT_VERSION, checkCheckpoint, type Checkpoint } from './checkpoint.js';
 export { histogram, type EpochMetrics, type ExperimentResult, type Histogram, type LayerSnapshot } from './result.js';
 
+/** The weights, and the SPs of the gradient arrays of every physical tile of the layer. */
 function snapshot(algorithm: TrainingAlgorithm): LayerSnapshot {
-  const tiles = algorithm.tiles();
-  const gradientTile = tiles['fast'] ?? tiles['array'];
-  return { weights: histogram(algorithm.weights()), symmetricPoints: gradientTile ? histogram(gradientTile.symmetricPoints()) : null };
+  const gradientTiles = physicalParts(algorithm).flatMap((part) => {
+    const tiles = part.tiles();
+    const tile = tiles['fast'] ?? tiles['array'];
+    return tile ? [tile] : [];
+  });
+  const symmetricPoints = gradientTiles.length > 0 ? histogram(concatenate(gradientTiles.map((tile) => tile.symmetricPoints()))) : null;
+  return { weights: histogram(algorithm.weights()), symmetricPoints };
+}
+
+function concatenate(arrays: readonly Float64Array[]): Float64Array {
+  if (arrays.length === 1) return arrays[0]!;
+  const out = new Float64Array(arrays.reduce((n, a) => n + a.length, 0));
+  let at = 0;
+  for (const a of arrays) {
+    out.set(a, at);
+    at += a.length;
+  }
+  return out;
 }
 
 export type RunEvent =
@@ -33,6 +51,7 @@ export type RunEvent =
   | { type: 'batch'; epoch: number; batch: number; batchesPerEpoch: number; loss: number }
   | { type: 'epoch'; metrics: EpochMetrics }
   | { type: 'checkpoint'; checkpoint: Checkpoint }
+  | { type: 'inference'; result: InferenceResult }
   | { type: 'done'; result: ExperimentResult };
 
 export interface RunOptions {
@@ -54,7 +73,10 @@ export interface RunOptions {
  * layer (digital layers have no arrays), before the first batch. A resumed run has done it already.
  */
 function calibrateNetwork(algorithms: Record<string, TrainingAlgorithm>, calibration: CalibrationConfig, seed: number): void {
-  const analog = Object.values(algorithms).filter((algorithm) => Object.keys(algorithm.tiles()).length > 0);
+  // A mapped layer is calibrated tile by tile: each of its physical tiles has the named arrays.
+  const analog = Object.values(algorithms)
+    .flatMap(physicalParts)
+    .filter((algorithm) => Object.keys(algorithm.tiles()).length > 0);
   for (const algorithm of analog) checkCalibrationArrays(algorithm.tiles(), calibration.arrays, 'calibration.arrays');
   for (const algorithm of analog) {
     // Zero-shifting moves the calibrated arrays to their SPs and programs the references there;
@@ -75,6 +97,26 @@ function biasesOf(network: Sequential): Map<string, Float64Array> {
     if (layer.outScaling) biases.set(`${layer.name}/out-scale`, layer.outScaling.values);
   }
   return biases;
+}
+
+/** The trained state of a checkpoint: every algorithm's arrays and every digital bias and scale. */
+function restoreParameters(network: Sequential, checkpoint: Checkpoint): void {
+  for (const [name, algorithm] of Object.entries(network.algorithms())) algorithm.restoreState(checkpoint.algorithms[name]!);
+  for (const [name, bias] of biasesOf(network)) bias.set(checkpoint.biases[name]!);
+}
+
+/**
+ * `aimsim evaluate`: the read-out after training (docs/inference.md) of a run's checkpoint, with
+ * the config's `inference` section (its defaults when the run had none).
+ */
+export async function evaluateCheckpoint(input: unknown, checkpoint: unknown, source: string, options: Pick<RunOptions, 'loadDataset'> = {}): Promise<{ result: InferenceResult; epoch: number }> {
+  const { config, dataset, test, plans } = await prepareExperiment(input, options);
+  const cp = checkCheckpoint(checkpoint, config, source);
+  const network = buildNetwork(config, dataset.shape, dataset.classes, plans);
+  restoreParameters(network, cp);
+  const size = dataset.shape.reduce((a, b) => a * b, 1);
+  const inference = config.inference ?? inferenceSchema.parse({});
+  return { result: evaluateInference(network, inference, config.forward, config.seed, (net) => evaluate(net, test, size, dataset.classes).accuracy), epoch: cp.epoch };
 }
 
 /** Parses and validates an experiment config, filling every default. */
@@ -98,19 +140,6 @@ function pulseTotals(network: Sequential): Record<string, number> {
     for (const [tile, n] of Object.entries(report.pulsesByTile)) totals[`tile:${layer}/${tile}`] = n;
   }
   return totals;
-}
-
-/** Test accuracy and mean cross-entropy over a split, in batches of 100. */
-function evaluate(network: Sequential, split: Split, size: number, classes: number): { accuracy: number; loss: number } {
-  let correct = 0;
-  let lossSum = 0;
-  for (const indices of epochBatches(split.count, 100, null)) {
-    const { x, labels } = gather(split, size, indices);
-    const logits = network.forward(x, indices.length);
-    correct += accuracy(logits, labels, indices.length, classes) * indices.length;
-    lossSum += softmaxCrossEntropy(logits, labels, indices.length, classes).loss * indices.length;
-  }
-  return { accuracy: correct / split.count, loss: lossSum / split.count };
 }
 
 async function loadData(config: ExperimentConfig, options: RunOptions): Promise<ImageDataset> {
@@ -177,8 +206,7 @@ export async function runExperiment(input: unknown, options: RunOptions = {}): P
   const biases = biasesOf(network);
   if (config.calibration && !resume) calibrateNetwork(algorithms, config.calibration, config.seed);
   if (resume) {
-    for (const [name, algorithm] of Object.entries(algorithms)) algorithm.restoreState(resume.algorithms[name]!);
-    for (const [name, bias] of biases) bias.set(resume.biases[name]!);
+    restoreParameters(network, resume);
     shuffle.restoreState(resume.shuffle);
     history.push(...resume.history);
     previousPulses = { ...resume.pulseTotals };
@@ -264,6 +292,11 @@ export async function runExperiment(input: unknown, options: RunOptions = {}): P
     snapshots[name] = snapshot(algorithm);
   }
   const result: ExperimentResult = { status, name: config.name, config, dataset: dataset.name, network: networkLine, epochs: history, layers, snapshots };
+  // The read-out after training, on a finished run only (a partial run is resumed first).
+  if (config.inference && status === 'completed') {
+    result.inference = evaluateInference(network, config.inference, config.forward, config.seed, (net) => evaluate(net, test, size, dataset.classes).accuracy);
+    options.onEvent?.({ type: 'inference', result: result.inference });
+  }
   options.onEvent?.({ type: 'done', result });
   return result;
 }

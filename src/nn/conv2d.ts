@@ -22,7 +22,7 @@ export class Conv2d implements Layer {
   readonly name: string;
   readonly inputShape: Shape;
   readonly outputShape: Shape;
-  readonly weights: TrainingAlgorithm;
+  private algorithm: TrainingAlgorithm;
   readonly bias: Float64Array | null;
   /** Learnable digital output scales per layer or channel (aihwkit learn_out_scaling), or null. */
   readonly outScaling: OutScaling | null;
@@ -56,7 +56,7 @@ export class Conv2d implements Layer {
     this.biasMode = options.bias ?? 'digital';
     this.patchSize = c * this.k * this.k + (this.biasMode === 'analog' ? 1 : 0);
     this.positions = outH * outW;
-    this.weights = factory(outChannels, this.patchSize, this.name);
+    this.algorithm = factory(outChannels, this.patchSize, this.name);
     this.bias = this.biasMode === 'digital' ? new Float64Array(outChannels) : null;
     this.outScaling = options.outScaling && options.outScaling !== 'none' ? new OutScaling(options.outScaling, outChannels) : null;
     // im2col's gather pattern is the same for every sample: computed once, not per element and call.
@@ -71,6 +71,22 @@ export class Conv2d implements Layer {
   }
 
   /** For each patch entry p of output position (oh, ow): the input index, or −1 in the padding. */
+  /** The weights' training algorithm (analog tiles, or exact for digital SGD). */
+  get weights(): TrainingAlgorithm {
+    return this.algorithm;
+  }
+
+  /**
+   * Reads through another algorithm of the same shape until swapped back (the inference read-out
+   * of docs/inference.md); returns the one it replaces.
+   */
+  swapWeights(algorithm: TrainingAlgorithm): TrainingAlgorithm {
+    if (algorithm.rows !== this.algorithm.rows || algorithm.cols !== this.algorithm.cols) throw new Error(`aimsim internal error: ${this.name} swaps ${this.algorithm.rows}×${this.algorithm.cols} weights for ${algorithm.rows}×${algorithm.cols}`);
+    const previous = this.algorithm;
+    this.algorithm = algorithm;
+    return previous;
+  }
+
   private inputIndex(channel: number, ki: number, kj: number, oh: number, ow: number): number {
     const [, h, w] = this.inputShape as [number, number, number];
     const ih = oh * this.stride - this.padding + ki;

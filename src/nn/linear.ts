@@ -17,7 +17,7 @@ export class Linear implements Layer {
   readonly name: string;
   readonly inputShape: Shape;
   readonly outputShape: Shape;
-  readonly weights: TrainingAlgorithm;
+  private algorithm: TrainingAlgorithm;
   readonly bias: Float64Array | null;
   /** Learnable digital output scales (aihwkit learn_out_scaling), or null. */
   readonly outScaling: OutScaling | null;
@@ -38,9 +38,25 @@ export class Linear implements Layer {
     this.bias_ = options.bias ?? 'digital';
     this.inputShape = [inputs];
     this.outputShape = [outputs];
-    this.weights = factory(outputs, inputs + (this.bias_ === 'analog' ? 1 : 0), this.name);
+    this.algorithm = factory(outputs, inputs + (this.bias_ === 'analog' ? 1 : 0), this.name);
     this.bias = this.bias_ === 'digital' ? new Float64Array(outputs) : null;
     this.outScaling = options.outScaling && options.outScaling !== 'none' ? new OutScaling(options.outScaling, outputs) : null;
+  }
+
+  /** The weights' training algorithm (analog tiles, or exact for digital SGD). */
+  get weights(): TrainingAlgorithm {
+    return this.algorithm;
+  }
+
+  /**
+   * Reads through another algorithm of the same shape until swapped back (the inference read-out
+   * of docs/inference.md); returns the one it replaces.
+   */
+  swapWeights(algorithm: TrainingAlgorithm): TrainingAlgorithm {
+    if (algorithm.rows !== this.algorithm.rows || algorithm.cols !== this.algorithm.cols) throw new Error(`aimsim internal error: ${this.name} swaps ${this.algorithm.rows}×${this.algorithm.cols} weights for ${algorithm.rows}×${algorithm.cols}`);
+    const previous = this.algorithm;
+    this.algorithm = algorithm;
+    return previous;
   }
 
   /** The input as the array sees it (with the constant 1 of an analog bias). */

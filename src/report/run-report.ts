@@ -62,6 +62,7 @@ export function reportData(runs: readonly ReportRun[]) {
       final: r.epochs[r.epochs.length - 1] ?? null,
       epochs: r.epochs,
       pulses: Object.fromEntries(Object.entries(r.layers).map(([layer, report]) => [layer, report.pulsesByPurpose])),
+      inference: r.inference ?? null,
     })),
   };
 }
@@ -154,7 +155,31 @@ export function reportSpecs(runs: readonly ReportRun[]): { title: string; spec: 
   ];
   const sp = bars('symmetricPoints');
   if (sp.length > 0) specs.push({ title: 'Symmetric points', spec: histogramSpec('Symmetric points of the gradient arrays (SP − reference)', sp, 'symmetric point') });
+  const drift = inferenceChart(runs);
+  if (drift) specs.push({ title: 'Accuracy after programming', spec: drift });
   return specs;
+}
+
+/** Test accuracy against read-out time (log axis), mean ± std over the draws (docs/inference.md). */
+function inferenceChart(runs: readonly ReportRun[]): Record<string, unknown> | null {
+  const values = runs.flatMap(({ label, result }) =>
+    (result.inference?.points ?? [])
+      .filter((p) => p.t > 0)
+      .map((p) => ({ run: label, t: p.t, accuracy: 100 * p.mean, low: 100 * (p.mean - p.std), high: 100 * (p.mean + p.std) })),
+  );
+  if (values.length === 0) return null;
+  const x = { field: 't', type: 'quantitative', title: 'seconds after programming', scale: { type: 'log' } };
+  return {
+    $schema: SCHEMA,
+    title: 'Test accuracy over time after programming (band: ± 1 std over the draws)',
+    width: 420,
+    height: 220,
+    data: { values },
+    layer: [
+      { mark: { type: 'errorband', opacity: 0.25 }, encoding: { x, y: { field: 'low', type: 'quantitative', title: 'accuracy (%)' }, y2: { field: 'high' }, color: { field: 'run', type: 'nominal', title: null } } },
+      { mark: { type: 'line', point: true }, encoding: { x, y: { field: 'accuracy', type: 'quantitative', scale: { zero: false } }, color: { field: 'run', type: 'nominal', title: null } } },
+    ],
+  };
 }
 
 const escape = (text: string) => text.replaceAll('&', '&amp;').replaceAll('<', '&lt;').replaceAll('>', '&gt;');

@@ -11,3 +11,4 @@ export type { ReferenceConfig, ReferenceInput, ProgramResult } from './reference
 export { analogMvm, converterStep, quantize, multiply } from './io.js';
 export { pulseScaling, popcount32 } from './pulse-scaling.js';
 export type { PulseScaling } from './pulse-scaling.js';
+export { mappingSchema, splitSizes, type MappingConfig } from './mapping.js';

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import type { Command } from 'commander';
 import type { ExperimentConfig } from '../../config/experiment.js';
 import { UserError } from '../../core/errors.js';
+import { formatInference } from '../../inference/index.js';
 import { checkCheckpoint, formatBytes, parseExperiment, prepareExperiment, runExperiment, type Checkpoint, type ExperimentResult } from '../../experiment/run.js';
 import { parseWithTypedArrays, stringifyWithTypedArrays } from '../../core/serialize.js';
 import { loadConfigDataset, useKernelThreads, writeRunReport } from '../../node/index.js';
@@ -32,6 +33,11 @@ export function configWithSets(file: ConfigFile | null, sets: readonly string[],
 /** Reads `<out>/checkpoint.json` for --resume; a missing, corrupt or foreign checkpoint is one line. */
 function readCheckpoint(path: string, config: ExperimentConfig): Checkpoint {
   if (!existsSync(path)) throw new UserError('--resume', path, 'needs a checkpoint written by an earlier aimsim run into this --out', 'usage error');
+  return checkCheckpoint(readCheckpointFile(path), config, path);
+}
+
+/** The parsed JSON of a checkpoint file (corrupt or truncated: one line). */
+export function readCheckpointFile(path: string): unknown {
   let value: unknown;
   try {
     value = parseWithTypedArrays(readFileSync(path, 'utf8'));
@@ -39,7 +45,7 @@ function readCheckpoint(path: string, config: ExperimentConfig): Checkpoint {
     const reason = error instanceof Error ? error.message.split('\n')[0] : String(error);
     throw new UserError(path, 'unreadable', `must be a checkpoint written by aimsim run (it is corrupt or truncated: ${reason}); remove it to start over`, 'usage error');
   }
-  return checkCheckpoint(value, config, path);
+  return value;
 }
 
 /** An earlier run in the folder that stopped before its end (its results would be lost by starting over). */
@@ -116,6 +122,7 @@ export function registerRunCommand(program: Command, out: Output): void {
                 progress.batch(event.epoch, event.batch, event.loss);
               }
               if (event.type === 'epoch') progress.epoch(event.metrics);
+              if (event.type === 'inference') for (const line of formatInference(event.result)) out.stdout(line);
               if (event.type === 'checkpoint') folder.write('checkpoint.json', stringifyWithTypedArrays(event.checkpoint));
             },
           }),

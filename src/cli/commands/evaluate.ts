@@ -1,0 +1,46 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Command } from 'commander';
+import { UserError } from '../../core/errors.js';
+import { evaluateCheckpoint } from '../../experiment/run.js';
+import { formatInference } from '../../inference/index.js';
+import { loadConfigDataset } from '../../node/index.js';
+import type { Output } from '../output.js';
+import { RunFolder } from '../run-folder.js';
+import { configWithSets, readCheckpointFile } from './run.js';
+
+/** The config a run folder was written with (config.json, all defaults filled). */
+function runConfig(dir: string): Record<string, unknown> {
+  const path = join(dir, 'config.json');
+  if (!existsSync(path)) throw new UserError('run folder', dir, 'must contain config.json and checkpoint.json (written by aimsim run)', 'usage error');
+  try {
+    return JSON.parse(readFileSync(path, 'utf8')) as Record<string, unknown>;
+  } catch {
+    throw new UserError(path, 'unreadable', 'must be valid JSON (the file is corrupt or truncated)', 'usage error');
+  }
+}
+
+export function registerEvaluateCommand(program: Command, out: Output): void {
+  program
+    .command('evaluate')
+    .description('read a trained run out over time: program its checkpoint’s weights, drift them and test at each read-out time (docs/inference.md); writes inference.json into the run folder')
+    .argument('<run-dir>', 'a folder written by aimsim run (config.json and checkpoint.json)')
+    .option('--set <path=value>', 'set a field of the inference section, e.g. inference.times=[1,86400] or inference.noise.kind=generic (repeatable)', (v: string, prev: string[]) => [...prev, v], [] as string[])
+    .action(async (dir: string, flags: { set: string[] }) => {
+      for (const pair of flags.set) if (!pair.startsWith('inference.') && !pair.startsWith('inference=')) throw new UserError('--set', pair, 'must set a field of inference (the training config is the run’s)', 'usage error');
+      const configPath = join(dir, 'config.json');
+      const config = configWithSets({ path: configPath, value: runConfig(dir), locate: () => null }, flags.set, configPath);
+      const checkpointPath = join(dir, 'checkpoint.json');
+      if (!existsSync(checkpointPath)) throw new UserError('run folder', dir, 'must contain checkpoint.json (written by aimsim run after every epoch)', 'usage error');
+      // The folder is locked first: a run still writing it is refused, not read half-way.
+      const folder = RunFolder.open(dir, 'run folder');
+      try {
+        const { result, epoch } = await evaluateCheckpoint(config, readCheckpointFile(checkpointPath), checkpointPath, { loadDataset: loadConfigDataset });
+        out.stdout(`weights of epoch ${epoch} from ${checkpointPath}`);
+        for (const line of formatInference(result)) out.stdout(line);
+        out.stdout(`results: ${folder.write('inference.json', JSON.stringify(result, null, 2))}`);
+      } finally {
+        folder.release();
+      }
+    });
+}
