@@ -3,21 +3,36 @@ import { join } from 'node:path';
 import type { Command } from 'commander';
 import { UserError } from '../../core/errors.js';
 import { evaluateCheckpoint } from '../../experiment/run.js';
-import { formatInference } from '../../inference/index.js';
+import { configDifference } from '../../config/diff.js';
+import { formatInference, inferenceSchema } from '../../inference/index.js';
 import { loadConfigDataset } from '../../node/index.js';
 import type { Output } from '../output.js';
 import { RunFolder } from '../run-folder.js';
 import { configWithSets, readCheckpointFile } from './run.js';
 
-/** The config a run folder was written with (config.json, all defaults filled). */
+/**
+ * The config a run folder was written with (config.json, all defaults filled), its inference
+ * section cut to the fields that differ from the defaults, so that `--set inference.noise.kind=…`
+ * does not carry the other model's filled-in fields along.
+ */
 function runConfig(dir: string): Record<string, unknown> {
   const path = join(dir, 'config.json');
   if (!existsSync(path)) throw new UserError('run folder', dir, 'must contain config.json and checkpoint.json (written by aimsim run)', 'usage error');
+  let config: Record<string, unknown>;
   try {
-    return JSON.parse(readFileSync(path, 'utf8')) as Record<string, unknown>;
+    config = JSON.parse(readFileSync(path, 'utf8')) as Record<string, unknown>;
   } catch {
     throw new UserError(path, 'unreadable', 'must be valid JSON (the file is corrupt or truncated)', 'usage error');
   }
+  if (config['inference'] === undefined) return config;
+  const inference: Record<string, unknown> = {};
+  for (const [field, value] of Object.entries(configDifference(config['inference'], inferenceSchema.parse({})))) {
+    const keys = field.split('.');
+    let node = inference;
+    for (const key of keys.slice(0, -1)) node = (node[key] ??= {}) as Record<string, unknown>;
+    node[keys[keys.length - 1]!] = value;
+  }
+  return { ...config, inference };
 }
 
 export function registerEvaluateCommand(program: Command, out: Output): void {
