@@ -95,25 +95,29 @@ export class MappedAlgorithm implements TrainingAlgorithm {
   }
 
   forward(x: ArrayLike<number>, batch: number): Float64Array {
-    const y = new Float64Array(batch * this.rows);
-    const inputs = new Map<number, Float64Array>();
-    for (const { algorithm, rowStart, colStart } of this.blocks) {
-      let xj = inputs.get(colStart);
-      if (!xj) inputs.set(colStart, (xj = columns(x, batch, this.cols, colStart, algorithm.cols)));
-      addColumns(y, this.rows, rowStart, algorithm.forward(xj, batch), algorithm.rows, batch);
-    }
-    return y;
+    return this.sumOverBlocks(x, batch, false);
   }
 
   backward(d: ArrayLike<number>, batch: number): Float64Array {
-    const z = new Float64Array(batch * this.cols);
-    const errors = new Map<number, Float64Array>();
+    return this.sumOverBlocks(d, batch, true);
+  }
+
+  /**
+   * Every block's MVM of its slice of the input, added into its slice of the output: forward sums
+   * the partial outputs of the input blocks, backward those of the output blocks.
+   */
+  private sumOverBlocks(input: ArrayLike<number>, batch: number, transposed: boolean): Float64Array {
+    const inSize = transposed ? this.rows : this.cols;
+    const outSize = transposed ? this.cols : this.rows;
+    const out = new Float64Array(batch * outSize);
+    const slices = new Map<number, Float64Array>();
     for (const { algorithm, rowStart, colStart } of this.blocks) {
-      let di = errors.get(rowStart);
-      if (!di) errors.set(rowStart, (di = columns(d, batch, this.rows, rowStart, algorithm.rows)));
-      addColumns(z, this.cols, colStart, algorithm.backward(di, batch), algorithm.cols, batch);
+      const [inStart, inWidth, outStart, outWidth] = transposed ? [rowStart, algorithm.rows, colStart, algorithm.cols] : [colStart, algorithm.cols, rowStart, algorithm.rows];
+      let slice = slices.get(inStart);
+      if (!slice) slices.set(inStart, (slice = columns(input, batch, inSize, inStart, inWidth)));
+      addColumns(out, outSize, outStart, transposed ? algorithm.backward(slice, batch) : algorithm.forward(slice, batch), outWidth, batch);
     }
-    return z;
+    return out;
   }
 
   update(x: ArrayLike<number>, d: ArrayLike<number>, batch: number, lr: number): void {

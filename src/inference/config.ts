@@ -35,6 +35,7 @@ export const genericNoiseSchema = z
     progCoeff: coefficients([0.2, 0, 0], 'programming-noise polynomial σ = Σ c_k (g/g_max)^k in µS (aihwkit StateIndependentNoiseModel: constant 0.2 µS)'),
     nuMean: num(0.1, 'mean drift coefficient ν (aihwkit default 0.1)', { min: 0 }),
     nuStd: num(0.05, 'device-to-device spread of ν (aihwkit default 0.05)', { min: 0 }),
+    readNoiseAdditive: num(0, 'additive read noise σ (µS) per read-out time, independent of g, on top of aihwkit’s g-proportional 1/f term (per-MVM noise: the IO’s wNoise)', { min: 0 }),
     ...timing,
   })
   .strict();
@@ -58,7 +59,7 @@ export const inferenceSchema = z
       .default('program')
       .describe('program: the trained weights are programmed onto fresh conductance pairs (aihwkit program_analog_weights); trained: the conductances training left on the devices drift as they are, no programming noise (aihwkit issue #727)'),
     referenceDrifts: flag(true, 'source trained: the reference arrays drift too (else they hold their values)'),
-    driftCompensation: z.enum(['none', 'global']).default('global').describe('global: scale each tile’s outputs by the mean |output| of one-hot reads at programming over the same now (aihwkit GlobalDriftCompensation)'),
+    driftCompensation: z.enum(['none', 'global']).default('global').describe('global: multiply each tile’s outputs by r₀/r(t), r the mean |output| of its one-hot reads, r₀ right after programming (aihwkit GlobalDriftCompensation)'),
     forward: ioSchema.partial().optional().describe('the IO of the read-out MVMs (default: the run’s forward IO)'),
   })
   .strict();

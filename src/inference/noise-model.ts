@@ -106,7 +106,9 @@ export class NoiseModel {
       } else {
         sigma = Math.abs(drifted / config.gMax) * logTerm;
       }
-      out[k] = Math.max(drifted + config.readNoiseScale * sigma * rng.normal(), 0);
+      let read = drifted + config.readNoiseScale * sigma * rng.normal();
+      if (config.kind === 'generic' && config.readNoiseAdditive > 0) read += config.readNoiseAdditive * rng.normal();
+      out[k] = Math.max(read, 0);
     }
     return out;
   }

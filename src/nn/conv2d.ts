@@ -1,6 +1,7 @@
 import type { TrainingAlgorithm } from '../algorithms/index.js';
 import { UserError } from '../core/errors.js';
 import type { Layer, Shape } from './layer.js';
+import { WeightSlot } from './weight-slot.js';
 import type { AlgorithmFactory, BiasMode } from './linear.js';
 import { OutScaling, type OutScalingMode } from './out-scaling.js';
 
@@ -18,11 +19,10 @@ export interface Conv2dOptions {
  * values, order c, ki, kj) is one vector of the analog MVM, and one pulsed update in order. The
  * kernel matrix is out-channels × C·k·k (+1 column for an analog bias).
  */
-export class Conv2d implements Layer {
+export class Conv2d extends WeightSlot implements Layer {
   readonly name: string;
   readonly inputShape: Shape;
   readonly outputShape: Shape;
-  private algorithm: TrainingAlgorithm;
   readonly bias: Float64Array | null;
   /** Learnable digital output scales per layer or channel (aihwkit learn_out_scaling), or null. */
   readonly outScaling: OutScaling | null;
@@ -42,6 +42,7 @@ export class Conv2d implements Layer {
   private rowsUsed = 0;
 
   constructor(inputShape: Shape, outChannels: number, factory: AlgorithmFactory, options: Conv2dOptions) {
+    super();
     const [c, h, w] = inputShape as [number, number, number];
     if (inputShape.length !== 3) throw new UserError('conv2d.input', inputShape, 'must be [channels, height, width]');
     this.k = options.kernel;
@@ -71,21 +72,6 @@ export class Conv2d implements Layer {
   }
 
   /** For each patch entry p of output position (oh, ow): the input index, or −1 in the padding. */
-  /** The weights' training algorithm (analog tiles, or exact for digital SGD). */
-  get weights(): TrainingAlgorithm {
-    return this.algorithm;
-  }
-
-  /**
-   * Reads through another algorithm of the same shape until swapped back (the inference read-out
-   * of docs/inference.md); returns the one it replaces.
-   */
-  swapWeights(algorithm: TrainingAlgorithm): TrainingAlgorithm {
-    if (algorithm.rows !== this.algorithm.rows || algorithm.cols !== this.algorithm.cols) throw new Error(`aimsim internal error: ${this.name} swaps ${this.algorithm.rows}×${this.algorithm.cols} weights for ${algorithm.rows}×${algorithm.cols}`);
-    const previous = this.algorithm;
-    this.algorithm = algorithm;
-    return previous;
-  }
 
   private inputIndex(channel: number, ki: number, kj: number, oh: number, ow: number): number {
     const [, h, w] = this.inputShape as [number, number, number];

@@ -1,6 +1,7 @@
 import type { TrainingAlgorithm } from '../algorithms/index.js';
 import { checkTileShape } from '../core/limits.js';
 import type { Layer, Shape } from './layer.js';
+import { WeightSlot } from './weight-slot.js';
 import { OutScaling, type OutScalingMode } from './out-scaling.js';
 
 export type BiasMode = 'none' | 'digital' | 'analog';
@@ -13,11 +14,10 @@ export type AlgorithmFactory = (rows: number, cols: number, name: string) => Tra
  * digital SGD); an analog bias is an extra input column fixed at 1 (aihwkit's analog bias), a
  * digital bias is an exact vector.
  */
-export class Linear implements Layer {
+export class Linear extends WeightSlot implements Layer {
   readonly name: string;
   readonly inputShape: Shape;
   readonly outputShape: Shape;
-  private algorithm: TrainingAlgorithm;
   readonly bias: Float64Array | null;
   /** Learnable digital output scales (aihwkit learn_out_scaling), or null. */
   readonly outScaling: OutScaling | null;
@@ -31,6 +31,7 @@ export class Linear implements Layer {
   private batch = 0;
 
   constructor(inputs: number, outputs: number, factory: AlgorithmFactory, options: { bias?: BiasMode; name?: string; outScaling?: OutScalingMode } = {}) {
+    super();
     checkTileShape('linear', outputs, inputs);
     this.name = options.name ?? 'linear';
     this.inputs = inputs;
@@ -41,22 +42,6 @@ export class Linear implements Layer {
     this.algorithm = factory(outputs, inputs + (this.bias_ === 'analog' ? 1 : 0), this.name);
     this.bias = this.bias_ === 'digital' ? new Float64Array(outputs) : null;
     this.outScaling = options.outScaling && options.outScaling !== 'none' ? new OutScaling(options.outScaling, outputs) : null;
-  }
-
-  /** The weights' training algorithm (analog tiles, or exact for digital SGD). */
-  get weights(): TrainingAlgorithm {
-    return this.algorithm;
-  }
-
-  /**
-   * Reads through another algorithm of the same shape until swapped back (the inference read-out
-   * of docs/inference.md); returns the one it replaces.
-   */
-  swapWeights(algorithm: TrainingAlgorithm): TrainingAlgorithm {
-    if (algorithm.rows !== this.algorithm.rows || algorithm.cols !== this.algorithm.cols) throw new Error(`aimsim internal error: ${this.name} swaps ${this.algorithm.rows}×${this.algorithm.cols} weights for ${algorithm.rows}×${algorithm.cols}`);
-    const previous = this.algorithm;
-    this.algorithm = algorithm;
-    return previous;
   }
 
   /** The input as the array sees it (with the constant 1 of an analog bias). */

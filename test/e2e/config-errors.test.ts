@@ -22,7 +22,7 @@ describe('bad config files: one line with the field, the file line, the value an
 
   it('a misspelt key in a layer lists the keys that layer allows', async () => {
     expect(await errorOf('network:\n  layers:\n    - type: flatten\n    - { type: linear, outputz: 10 }\n')).toMatch(
-      /config error at config\.network\.layers\.1\.outputz \(<dir>\/c\d+\.yaml:4:32\): unknown key; allowed keys: type, outputs, bias, analog, outScaling, device, algorithm, got 10$/,
+      /config error at config\.network\.layers\.1\.outputz \(<dir>\/c\d+\.yaml:4:32\): unknown key; allowed keys: type, outputs, bias, analog, outScaling, mapping, device, algorithm, got 10$/,
     );
   });
 

@@ -53,6 +53,15 @@ describe('noise model statistics (seeded, n = 20 000 devices; tolerances 5 stand
     expect(Math.abs(s.std - sigma)).toBeLessThan((5 * sigma) / Math.sqrt(2 * n));
   });
 
+  it('generic model: ν ~ |N(ν_mean, ν_std)| and an additive read noise of σ_a', () => {
+    const generic = new NoiseModel(noiseModelSchema.parse({ kind: 'generic', nuMean: 0.1, nuStd: 0.01, readNoiseScale: 0, readNoiseAdditive: 0.5 }));
+    const nu = summarize(generic.driftCoefficients(constant(n, 3), Rng.stream(6, 'nu')));
+    expect(Math.abs(nu.mean - 0.1)).toBeLessThan((5 * 0.01) / Math.sqrt(n));
+    const read = summarize(generic.drift(constant(n, 10), constant(n, 0), 3600, Rng.stream(7, 'read')));
+    expect(Math.abs(read.mean - 10)).toBeLessThan((5 * 0.5) / Math.sqrt(n));
+    expect(Math.abs(read.std - 0.5)).toBeLessThan((5 * 0.5) / Math.sqrt(2 * n));
+  });
+
   it('the single-pair converter maps max |w| to g_max and back', () => {
     const w = [0.5, -0.25, 0, 0.125];
     const pair = toConductances(w, 25);
