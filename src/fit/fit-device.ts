@@ -1,0 +1,244 @@
+import { levenbergMarquardt } from 'ml-levenberg-marquardt';
+import { UserError } from '../core/errors.js';
+import { buildDevice, deviceFieldNames, type DeviceConfig } from '../devices/registry.js';
+import { resolveDevice } from '../devices/resolve.js';
+import type { DeviceResponse } from '../devices/response.js';
+import { Rng } from '../rng/index.js';
+import { stepsOf, type Steps, type Trace } from './traces.js';
+
+export const fitModels = ['soft-bounds', 'linear-step', 'pow-step', 'exp-step', 'piecewise-step', 'limited-state'] as const;
+export type FitModel = (typeof fitModels)[number];
+
+/** What the data say before any fit: the observed range and the typical step. */
+interface DataSummary {
+  hi: number;
+  lo: number;
+  range: number;
+  /** Median |Δw| over the steps that moved. */
+  step: number;
+}
+
+/** A fitted parameter: its schema field, start value and allowed interval given the data. */
+interface Parameter {
+  field: string;
+  init: (d: DataSummary) => number;
+  min: (d: DataSummary) => number;
+  max: (d: DataSummary) => number;
+}
+
+interface ModelSpec {
+  parameters: (d: DataSummary) => Parameter[];
+  /** Fields fixed from the data (e.g. the node grid's bounds), beside the fitted ones. */
+  fixed: (d: DataSummary) => Record<string, unknown>;
+  /** Whether the model's c2c noise is the relative `dwMinStd` (limited-state's is its switching). */
+  relativeNoise: boolean;
+  /** Further starting values of some parameters (the fit keeps the best start). */
+  starts?: (d: DataSummary) => Record<string, number>[];
+}
+
+/** Piecewise nodes fitted: equally spaced on [b^min, b^max] (piecewise-step's grid). */
+export const PIECEWISE_NODES = 9;
+
+const bound = (side: 'wMax' | 'wMin'): Parameter =>
+  side === 'wMax'
+    ? { field: 'wMax', init: (d) => d.hi + 0.1 * d.range, min: (d) => Math.max(d.hi - 0.05 * d.range, 1e-9), max: (d) => d.hi + 20 * d.range }
+    : { field: 'wMin', init: (d) => d.lo - 0.1 * d.range, min: (d) => d.lo - 20 * d.range, max: (d) => Math.min(d.lo + 0.05 * d.range, -1e-9) };
+const dwMin: Parameter = { field: 'dwMin', init: (d) => d.step, min: (d) => d.step / 100, max: (d) => d.step * 100 };
+const upDown: Parameter = { field: 'upDown', init: () => 0, min: () => -0.95, max: () => 0.95 };
+const plain = (field: string, init: number, min: number, max: number): Parameter => ({ field, init: () => init, min: () => min, max: () => max });
+const nodes = (field: string, count: number): Parameter[] =>
+  Array.from({ length: count }, (_, i) => ({ field: `${field}.${i}`, init: () => 1, min: () => 0, max: () => 50 }));
+
+const MODELS: Record<FitModel, ModelSpec> = {
+  'soft-bounds': { parameters: () => [dwMin, upDown, bound('wMax'), bound('wMin')], fixed: () => ({}), relativeNoise: true },
+  // The slopes of linear-step are γ·Δw/b: with free bounds γ and b trade off, so the bounds are
+  // the observed range (where the hard bounds clip the trace).
+  'linear-step': {
+    parameters: () => [dwMin, upDown, plain('gammaUp', 0.1, -2, 2), plain('gammaDown', 0.1, -2, 2)],
+    fixed: (d) => ({ wMax: Math.max(d.hi, 1e-9), wMin: Math.min(d.lo, -1e-9) }),
+    relativeNoise: true,
+  },
+  'pow-step': { parameters: () => [dwMin, upDown, bound('wMax'), bound('wMin'), plain('powGamma', 1, 0.05, 10), plain('powUpDown', 0, -0.95, 0.95)], fixed: () => ({}), relativeNoise: true },
+  // a = 1, b = 0 lose nothing (A·e^{γ(a'z + b')} = (A·e^{γb'})·e^{γa'z}); the exponentials are
+  // fitted from several starting steepnesses, each with A putting the step's zero at the range end.
+  'exp-step': {
+    parameters: () => [dwMin, upDown, plain('aUp', 0.1, 0, 1e6), plain('aDown', 0.1, 0, 1e6), plain('gammaUp', 2, 0, 50), plain('gammaDown', 2, 0, 50)],
+    starts: (d) =>
+      [1, 3, 10].map((gamma) => ({ gammaUp: gamma, gammaDown: gamma, aUp: Math.exp((-gamma * 2 * d.hi) / d.range), aDown: Math.exp((gamma * 2 * d.lo) / d.range) })),
+    fixed: (d) => ({ wMax: Math.max(d.hi, 1e-9), wMin: Math.min(d.lo, -1e-9), a: 1, b: 0 }),
+    relativeNoise: true,
+  },
+  'piecewise-step': {
+    parameters: () => [...nodes('piecewiseUp', PIECEWISE_NODES), ...nodes('piecewiseDown', PIECEWISE_NODES)],
+    fixed: (d) => ({ dwMin: d.step, wMax: Math.max(d.hi, 1e-9), wMin: Math.min(d.lo, -1e-9) }),
+    relativeNoise: true,
+  },
+  'limited-state': {
+    parameters: () => [upDown],
+    fixed: (d) => ({ wMax: d.hi, wMin: d.lo, nStates: Math.max(1, Math.round(d.range / d.step)) }),
+    relativeNoise: false,
+  },
+};
+
+function summarise(steps: Steps[]): DataSummary {
+  let hi = -Infinity;
+  let lo = Infinity;
+  const moved: number[] = [];
+  for (const s of steps) {
+    for (let k = 0; k < s.w.length; k++) {
+      hi = Math.max(hi, s.w[k]!, s.w[k]! + s.dw[k]!);
+      lo = Math.min(lo, s.w[k]!, s.w[k]! + s.dw[k]!);
+      if (s.dw[k] !== 0) moved.push(Math.abs(s.dw[k]!));
+    }
+  }
+  moved.sort((a, b) => a - b);
+  const step = moved.length ? moved[moved.length >> 1]! : 0;
+  if (!(hi > lo) || !(step > 0)) throw new UserError('traces', 'constant', 'must move: every weight is the same, so there is nothing to fit');
+  return { hi, lo, range: hi - lo, step };
+}
+
+/** Field values (dotted `piecewiseUp.3` names gathered into arrays) as device overrides. */
+function overrides(kind: FitModel, fields: Record<string, number>, fixed: Record<string, unknown>): Record<string, unknown> {
+  const out: Record<string, unknown> = { ...fixed };
+  for (const [field, value] of Object.entries(fields)) {
+    const [name, index] = field.split('.');
+    if (index === undefined) out[name!] = value;
+    else ((out[name!] ??= []) as number[])[Number(index)] = value;
+  }
+  // One mean device: no device-to-device spread, no stuck devices.
+  for (const name of deviceFieldNames(kind)) if (name.endsWith('Dtod')) out[name] = 0;
+  return out;
+}
+
+/** The device of one set of field values (its expected steps, SP and pulses). */
+function meanDevice(kind: FitModel, fields: Record<string, number>, fixed: Record<string, unknown>, noise = 0): { config: DeviceConfig; device: DeviceResponse } {
+  const config = resolveDevice(kind, { ...overrides(kind, fields, fixed), ...(MODELS[kind].relativeNoise ? { dwMinStd: noise } : {}) }, 'fit');
+  return { config, device: buildDevice(config, 1, Rng.stream(0, 'fit')) };
+}
+
+/**
+ * Expected Δw of step k: +Δ⁺(w) for an up pulse, −Δ⁻(w) for a down pulse, clipped to the hard
+ * bounds as every pulse is (a device at b^max does not move up, whatever Δ⁺(b^max) is).
+ */
+function expectedStep(device: DeviceResponse, steps: Steps, k: number): number {
+  const w = steps.w[k]!;
+  const next = steps.up[k] ? w + device.expectedUp(0, w) : w - device.expectedDown(0, w);
+  return Math.min(Math.max(next, device.hidden.bmin[0]!), device.hidden.bmax[0]!) - w;
+}
+
+export interface DeviceFit {
+  device: string;
+  fields: Record<string, number>;
+  /** Residual sum of squares and step count. */
+  rss: number;
+  n: number;
+  /** Relative c2c noise: √(Σ r² / Σ e²) over the steps (the model's `dwMinStd`). */
+  noise: number;
+}
+
+/** Least-squares fit (Levenberg–Marquardt, in parameters scaled to their start values) of one device. */
+function fitOne(kind: FitModel, steps: Steps, summary: DataSummary, device: string): DeviceFit {
+  const spec = MODELS[kind];
+  const parameters = spec.parameters(summary);
+  const fixed = spec.fixed(summary);
+  const scale = parameters.map((p) => Math.max(Math.abs(p.init(summary)), Math.abs(p.max(summary) - p.min(summary)) / 100, 1e-12));
+  const toFields = (theta: ArrayLike<number>) => Object.fromEntries(parameters.map((p, i) => [p.field, theta[i]! * scale[i]!]));
+  const n = steps.w.length;
+  const run = (start: Record<string, number>) =>
+    levenbergMarquardt(
+      { x: Array.from({ length: n }, (_, k) => k), y: Array.from(steps.dw) },
+      (theta) => {
+        const { device: d } = meanDevice(kind, toFields(theta), fixed);
+        return (k) => expectedStep(d, steps, k);
+      },
+      {
+        initialValues: parameters.map((p, i) => (start[p.field] ?? p.init(summary)) / scale[i]!),
+        minValues: parameters.map((p, i) => p.min(summary) / scale[i]!),
+        maxValues: parameters.map((p, i) => p.max(summary) / scale[i]!),
+        gradientDifference: 1e-4,
+        centralDifference: true,
+        damping: 1e-2,
+        maxIterations: 300,
+        errorTolerance: 1e-14,
+      },
+    );
+  const runs = parameters.length ? [{}, ...(spec.starts?.(summary) ?? [])].map(run) : [];
+  const fitted = runs.length ? runs.reduce((best, r) => (r.parameterError < best.parameterError ? r : best)).parameterValues : [];
+  const fields = toFields(fitted);
+  const { device: d } = meanDevice(kind, fields, fixed);
+  let rss = 0;
+  let expectedSquares = 0;
+  for (let k = 0; k < n; k++) {
+    const e = expectedStep(d, steps, k);
+    rss += (steps.dw[k]! - e) ** 2;
+    expectedSquares += e * e;
+  }
+  return { device, fields, rss, n, noise: expectedSquares > 0 ? Math.sqrt(rss / expectedSquares) : 0 };
+}
+
+export interface ModelFit {
+  kind: FitModel;
+  /** Per device, then the mean device with its spreads. */
+  devices: DeviceFit[];
+  /** The fitted device's config fields (mean values, c2c noise and d2d spreads by their schema names). */
+  config: Record<string, unknown>;
+  /** Bayesian information criterion over all steps: n·ln(RSS/n) + k·ln n (lower is better). */
+  bic: number;
+  parameters: number;
+  /** Levels across the range, (b^max − b^min)/Δw_min, and the SP of the mean device. */
+  states: number;
+  symmetricPoint: number;
+}
+
+const mean = (values: number[]) => values.reduce((a, b) => a + b, 0) / values.length;
+const std = (values: number[]) => (values.length > 1 ? Math.sqrt(values.reduce((a, v) => a + (v - mean(values)) ** 2, 0) / (values.length - 1)) : 0);
+
+/** The device-to-device spreads of the fitted fields that the model has, by their schema names. */
+function spreads(kind: FitModel, fits: DeviceFit[]): Record<string, number> {
+  if (fits.length < 2) return {};
+  const names = new Set(deviceFieldNames(kind));
+  const column = (field: string) => fits.map((f) => f.fields[field]!).filter((v) => v !== undefined);
+  const out: Record<string, number> = {};
+  const relative = (field: string) => std(column(field)) / Math.abs(mean(column(field)));
+  // Relative spreads of the step size and the bounds, absolute ones of the asymmetries (§2.1).
+  if (fits[0]!.fields['dwMin'] !== undefined && names.has('dwMinDtod')) out['dwMinDtod'] = relative('dwMin');
+  if (fits[0]!.fields['wMax'] !== undefined && names.has('wMaxDtod')) out['wMaxDtod'] = relative('wMax');
+  if (fits[0]!.fields['wMin'] !== undefined && names.has('wMinDtod')) out['wMinDtod'] = relative('wMin');
+  if (fits[0]!.fields['upDown'] !== undefined && names.has('upDownDtod')) out['upDownDtod'] = std(column('upDown'));
+  if (fits[0]!.fields['gammaUp'] !== undefined && names.has('gammaUpDtod')) out['gammaUpDtod'] = std(column('gammaUp'));
+  if (fits[0]!.fields['gammaDown'] !== undefined && names.has('gammaDownDtod')) out['gammaDownDtod'] = std(column('gammaDown'));
+  if (fits[0]!.fields['powGamma'] !== undefined && names.has('powGammaDtod')) out['powGammaDtod'] = relative('powGamma');
+  return out;
+}
+
+/** Fits one model to the traces of one or more devices. */
+export function fitModel(kind: FitModel, traces: readonly Trace[]): ModelFit {
+  const steps = traces.map(stepsOf);
+  const summary = summarise(steps);
+  const fits = traces.map((trace, i) => fitOne(kind, steps[i]!, summarise([steps[i]!]), trace.device));
+  const spec = MODELS[kind];
+  const fixed = spec.fixed(summary);
+  const meanFields = Object.fromEntries(Object.keys(fits[0]!.fields).map((field) => [field, mean(fits.map((f) => f.fields[field]!))]));
+  const noise = mean(fits.map((f) => f.noise));
+  const { device } = meanDevice(kind, meanFields, fixed, noise);
+  const fitted = { ...overrides(kind, meanFields, fixed), ...(spec.relativeNoise ? { dwMinStd: noise } : {}), ...spreads(kind, fits) };
+  const n = fits.reduce((a, f) => a + f.n, 0);
+  const rss = fits.reduce((a, f) => a + f.rss, 0);
+  const k = spec.parameters(summary).length * fits.length;
+  const hidden = device.hidden;
+  return {
+    kind,
+    devices: fits,
+    config: { kind, ...fitted },
+    bic: n * Math.log(Math.max(rss, 1e-300) / n) + k * Math.log(n),
+    parameters: k,
+    states: (hidden.bmax[0]! - hidden.bmin[0]!) / device.granularity,
+    symmetricPoint: device.symmetricPoint(0),
+  };
+}
+
+/** `auto`: every model, ranked by BIC (lowest first). */
+export function fitDevice(traces: readonly Trace[], model: FitModel | 'auto'): ModelFit[] {
+  const kinds = model === 'auto' ? fitModels : [model];
+  return kinds.map((kind) => fitModel(kind, traces)).sort((a, b) => a.bic - b.bic);
+}
