@@ -18,6 +18,9 @@ export async function main(argv: readonly string[], out: Output = processOutput)
     .description('Analog in-memory computing training simulator')
     .version(aimsimVersion())
     .exitOverride()
+    // Options belong to the command they follow, so `device fit --out` is fit's (commander needs
+    // this on every ancestor of a subcommand that shares an option name with its parent).
+    .enablePositionalOptions()
     .configureOutput({ writeOut: (s) => out.stdout(s.trimEnd()), writeErr: (s) => out.stderr(s.trimEnd()) });
   registerDeviceCommand(program, out);
   registerStudyCommand(program, out);

@@ -129,6 +129,8 @@ function expectedStep(device: DeviceResponse, steps: Steps, k: number): number {
 export interface DeviceFit {
   device: string;
   fields: Record<string, number>;
+  /** This device alone as a device config (its fields, the fixed ones, its c2c noise). */
+  config: Record<string, unknown>;
   /** Residual sum of squares and step count. */
   rss: number;
   n: number;
@@ -173,7 +175,8 @@ function fitOne(kind: FitModel, steps: Steps, summary: DataSummary, device: stri
     rss += (steps.dw[k]! - e) ** 2;
     expectedSquares += e * e;
   }
-  return { device, fields, rss, n, noise: expectedSquares > 0 ? Math.sqrt(rss / expectedSquares) : 0 };
+  const noise = expectedSquares > 0 ? Math.sqrt(rss / expectedSquares) : 0;
+  return { device, fields, config: { kind, ...overrides(kind, fields, fixed), ...(spec.relativeNoise ? { dwMinStd: noise } : {}) }, rss, n, noise };
 }
 
 export interface ModelFit {
@@ -237,8 +240,18 @@ export function fitModel(kind: FitModel, traces: readonly Trace[]): ModelFit {
   };
 }
 
-/** `auto`: every model, ranked by BIC (lowest first). */
+/** BIC differences below this are no evidence either way (Kass & Raftery 1995). */
+export const BIC_TIE = 2;
+
+/**
+ * `auto`: every model, ranked by BIC, lowest first. Models within BIC_TIE of the lowest are tied,
+ * and the tie goes to the one earliest in `fitModels` (the simpler family: soft bounds before
+ * linear step, which contains it at γ = 1), which is put first.
+ */
 export function fitDevice(traces: readonly Trace[], model: FitModel | 'auto'): ModelFit[] {
   const kinds = model === 'auto' ? fitModels : [model];
-  return kinds.map((kind) => fitModel(kind, traces)).sort((a, b) => a.bic - b.bic);
+  const fits = kinds.map((kind) => fitModel(kind, traces)).sort((a, b) => a.bic - b.bic);
+  const tied = fits.filter((f) => f.bic <= fits[0]!.bic + BIC_TIE);
+  const chosen = tied.reduce((a, b) => (fitModels.indexOf(b.kind) < fitModels.indexOf(a.kind) ? b : a));
+  return [chosen, ...fits.filter((f) => f !== chosen)];
 }

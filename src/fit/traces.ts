@@ -31,11 +31,11 @@ const number = (value: unknown): number => (typeof value === 'number' ? value : 
  * number, a direction `up` or `down`, and a finite `weight` (or a `conductance` with a range);
  * the first bad row is one error naming its line, field and value.
  */
-export function tracesFromRows(rows: readonly TraceRow[], source: string, range: ConductanceRange | null, firstLine = 2): Trace[] {
+export function tracesFromRows(rows: readonly TraceRow[], source: string, range: ConductanceRange | null, rowName: (i: number) => string = (i) => `line ${i + 2}`): Trace[] {
   if (rows.length === 0) throw new UserError(source, 'no rows', 'must hold at least one trace: rows of pulse, direction, weight (and device)');
   const byDevice = new Map<string, { pulse: number; up: boolean; weight: number }[]>();
   rows.forEach((row, i) => {
-    const where = `${source}: line ${firstLine + i}`;
+    const where = `${source}: ${rowName(i)}`;
     const pulse = number(row.pulse);
     if (!Number.isFinite(pulse)) throw new UserError(`${where}: pulse`, row.pulse, 'must be a number (the pulse index)');
     const direction = String(row.direction ?? '').trim().toLowerCase();

@@ -7,6 +7,7 @@ import { renderSvg } from '../../report/svg.js';
 import { writeFileAtomic } from '../../node/index.js';
 import { parseSetPairs } from '../set-values.js';
 import type { Output } from '../output.js';
+import { registerDeviceFitCommand } from './device-fit.js';
 
 /** `--set` keys that steer the characterisation rather than the device. */
 const optionKeys: Record<keyof CharacterizeOptions, string> = {
@@ -73,7 +74,7 @@ export function formatCharacterization(r: DeviceCharacterization): string {
 }
 
 export function registerDeviceCommand(program: Command, out: Output): void {
-  program
+  const device = program
     .command('device')
     .description('characterise a device preset or model kind: response curve, symmetric points, number of states')
     .argument('[preset-or-kind]', `a preset (${devicePresets.map((p) => p.name).join(', ')}) or a kind (${deviceKinds.join(', ')}); omit to list them`)
@@ -101,4 +102,7 @@ export function registerDeviceCommand(program: Command, out: Output): void {
         if (flags.out) out.stdout(`  plot:            ${flags.out}`);
       }
     });
+  // `device fit --out …` is the subcommand's --out, not the characterisation's (see main.ts).
+  device.enablePositionalOptions();
+  registerDeviceFitCommand(device, out);
 }
