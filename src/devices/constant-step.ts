@@ -1,8 +1,7 @@
 import { z } from 'zod';
 import { pulsedFields } from './fields.js';
 import type { DeviceModel } from './model.js';
-import type { DeviceResponse } from './response.js';
-import { multiplicativePulse } from './pulse-loop.js';
+import { linearResponseOf } from './linear-response.js';
 import { populateCommonHidden } from './common-hidden.js';
 import { checkBounds } from './refinements.js';
 
@@ -21,27 +20,21 @@ export const constantStep: DeviceModel<ConstantStepConfig> = {
   build(config, size, rng) {
     const hidden = populateCommonHidden(config, size, rng);
     const { scaleUp, scaleDown, bmax, bmin } = hidden;
-    const sigma = config.dwMinStd;
-    const device: DeviceResponse = {
-      kind: 'constant-step',
-      size,
+    // Steps linear in g with zero slope: the linear-response path, whose pulses (Δ + 0·g)(1 + σξ)
+    // are bit for bit those of Δ(1 + σξ), and which the Wasm pulse kernel runs (issue 21).
+    const zero = new Float64Array(size);
+    const device = linearResponseOf(
+      'constant-step',
+      { dwMin: config.dwMin, dwMinStd: config.dwMinStd, multNoise: true, writeNoiseStd: 0, applyWriteNoiseOnSet: false, resetStd: config.resetStd },
       hidden,
-      granularity: config.dwMin,
-      writeNoise: 0,
-      applyWriteNoiseOnSet: false,
-      resetStd: config.resetStd,
-      isIdeal: false,
-      symmetricPointMethod: 'closed-form',
-      expectedUp: (k) => scaleUp[k]!,
-      expectedDown: (k) => scaleDown[k]!,
-      pulseOnce: multiplicativePulse((k) => scaleUp[k]!, (k) => scaleDown[k]!, sigma),
-      // Constant steps never balance unless equal: the device runs to the bound of the larger step.
-      symmetricPoint(k) {
-        const drift = scaleUp[k]! - scaleDown[k]!;
-        if (drift > 0) return bmax[k]!;
-        if (drift < 0) return bmin[k]!;
-        return Math.min(Math.max(0, bmin[k]!), bmax[k]!);
-      },
+      { offsetUp: scaleUp, slopeUp: zero, offsetDown: scaleDown, slopeDown: zero },
+    );
+    // Constant steps never balance unless equal: the device runs to the bound of the larger step.
+    device.symmetricPoint = (k) => {
+      const drift = scaleUp[k]! - scaleDown[k]!;
+      if (drift > 0) return bmax[k]!;
+      if (drift < 0) return bmin[k]!;
+      return Math.min(Math.max(0, bmin[k]!), bmax[k]!);
     };
     return device;
   },

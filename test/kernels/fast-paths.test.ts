@@ -116,3 +116,22 @@ describe('the kernel registry: every backend equals the TS reference', () => {
     expect(wasm).toEqual(ts);
   });
 });
+
+describe('constant step on the linear-response path (issue 21)', () => {
+  it('takes the linear kernel, and every pulse is Δw±(1 + σξ) as ConstantStepDevice defines it', async () => {
+    const { buildDevice } = await import('../../src/devices/registry.js');
+    const device = buildDevice(resolveDevice('constant-step', { dwMin: 0.01, dwMinStd: 0.3, upDown: 0.2 }), 50, Rng.stream(3, 'cs'));
+    expect(device.linear).toBeDefined();
+    const a = Rng.stream(4, 'pulses');
+    const b = Rng.stream(4, 'pulses');
+    for (let k = 0; k < 50; k++) {
+      for (const [g, up] of [[0.3, true], [-0.2, false], [0, true]] as const) {
+        const factor = 1 + 0.3 * b.normal();
+        const expected = up ? g + device.hidden.scaleUp[k]! * factor : g - device.hidden.scaleDown[k]! * factor;
+        expect(device.pulseOnce(k, g, up, a)).toBe(expected);
+      }
+    }
+    // Its SP is still the bound of the larger step.
+    expect(device.symmetricPoint(0)).toBe(device.hidden.scaleUp[0]! > device.hidden.scaleDown[0]! ? device.hidden.bmax[0] : device.hidden.bmin[0]);
+  });
+});
