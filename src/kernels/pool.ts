@@ -16,6 +16,8 @@ const OP = 2;
 const ARENA = 3;
 const KERNEL = 4;
 const FAILED = 5;
+/** Set (with a notify on PENDING) when a worker died; the caller stops waiting and fails. */
+export const DEAD = 6;
 /** f64 slots per worker for a call's arguments. */
 const ARGS = 32;
 /**
@@ -116,6 +118,14 @@ onMessage((m) => {
 });
 `;
 
+/** A kernel thread died (out of memory, or a crash): the run cannot go on with these threads. */
+export class KernelThreadDied extends Error {
+  override readonly name = 'KernelThreadDied';
+  constructor() {
+    super('a kernel thread died (out of memory, or it crashed), so the run stops');
+  }
+}
+
 /**
  * The caller's side of the protocol; subclasses create the workers and post to them. `size`
  * threads in all: the calling thread and size − 1 workers; calls below `minWork` stay on the
@@ -153,6 +163,7 @@ export abstract class SharedMemoryKernelThreads implements KernelThreads {
 
   /** Wakes every worker with `op` and waits until all have answered; `own` runs meanwhile. */
   private signal(op: Op, own?: () => void): void {
+    this.checkAlive();
     if (this.closed) throw new Error('aimsim: the kernel threads are closed');
     const c = this.control;
     c[OP] = op;
@@ -165,14 +176,24 @@ export abstract class SharedMemoryKernelThreads implements KernelThreads {
     } catch (error) {
       ownError = error;
     }
-    for (let i = 0; i < this.spin && Atomics.load(c, PENDING) !== 0; i++);
+    for (let i = 0; i < this.spin && Atomics.load(c, PENDING) !== 0 && Atomics.load(c, DEAD) === 0; i++);
     for (;;) {
+      // A dead worker never answers: whoever saw it die sets DEAD and notifies PENDING.
+      this.checkAlive();
       const pending = Atomics.load(c, PENDING);
       if (pending === 0) break;
       Atomics.wait(c, PENDING, pending);
     }
     if (ownError) throw ownError;
     if (Atomics.exchange(c, FAILED, 0) !== 0) throw new Error('aimsim internal error: a kernel thread failed');
+  }
+
+  /** Throws (once the pool is unusable) when a worker has died. */
+  private checkAlive(): void {
+    if (Atomics.load(this.control, DEAD) !== 0) {
+      this.closed = true;
+      throw new KernelThreadDied();
+    }
   }
 
   register(id: number, memory: unknown, tables: number): void {
@@ -206,9 +227,18 @@ export abstract class SharedMemoryKernelThreads implements KernelThreads {
   /** Stops the workers (arenas made with this pool can no longer run threaded calls). */
   close(): void {
     if (this.closed) return;
+    // After a death the others may still wait for calls: they are stopped by their platform.
+    if (Atomics.load(this.control, DEAD) !== 0) {
+      this.closed = true;
+      this.abandon();
+      return;
+    }
     this.signal(Op.Exit);
     this.closed = true;
   }
+
+  /** Stops the workers without the protocol (after one died); by default nothing. */
+  protected abandon(): void {}
 }
 
 /**

@@ -4,6 +4,7 @@ import type { Command } from 'commander';
 import type { ExperimentConfig } from '../../config/experiment.js';
 import { UserError } from '../../core/errors.js';
 import { formatInference } from '../../inference/index.js';
+import { KernelThreadDied } from '../../kernels/pool.js';
 import { checkCheckpoint, formatBytes, parseExperiment, prepareExperiment, runExperiment, type Checkpoint, type ExperimentResult } from '../../experiment/run.js';
 import { parseWithTypedArrays, stringifyWithTypedArrays } from '../../core/serialize.js';
 import { loadConfigDataset, useKernelThreads, writeRunReport } from '../../node/index.js';
@@ -106,6 +107,7 @@ export function registerRunCommand(program: Command, out: Output): void {
         }
         if (resumeFrom) out.stdout(`resuming after epoch ${resumeFrom.epoch}${resumeFrom.batch > 0 ? `, batch ${resumeFrom.batch}` : ''} from ${join(dir, 'checkpoint.json')}`);
         const started = Date.now();
+        let lastCheckpoint: number | null = resumeFrom ? resumeFrom.epoch : null;
         result = await withFilePositions(file, () =>
           runExperiment(config, {
             prepared,
@@ -123,10 +125,21 @@ export function registerRunCommand(program: Command, out: Output): void {
               }
               if (event.type === 'epoch') progress.epoch(event.metrics);
               if (event.type === 'inference') for (const line of formatInference(event.result)) out.stdout(line);
-              if (event.type === 'checkpoint') folder.write('checkpoint.json', stringifyWithTypedArrays(event.checkpoint));
+              if (event.type === 'checkpoint') {
+                folder.write('checkpoint.json', stringifyWithTypedArrays(event.checkpoint));
+                lastCheckpoint = event.checkpoint.epoch;
+              }
             },
           }),
-        ).finally(() => progress.stop());
+        )
+          .catch((error: unknown) => {
+            // A dead kernel thread ends the run: one line, and the checkpoint of the last epoch stays.
+            if (!(error instanceof KernelThreadDied)) throw error;
+            const kept = lastCheckpoint === null ? 'no epoch had finished, so there is no checkpoint' : `the checkpoint after epoch ${lastCheckpoint} is kept: continue with: ${resumeCommand(path, flags, dir)}`;
+            out.stderr(`aimsim: ${error.message}; ${kept}`);
+            throw new CliExit(1);
+          })
+          .finally(() => progress.stop());
         folder.write('config.json', JSON.stringify(result.config, null, 2));
         const results = folder.write('results.json', JSON.stringify(result, null, 2));
         const report = await writeRunReport([result], dir);
