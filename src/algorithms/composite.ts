@@ -1,3 +1,4 @@
+import { currentForwardPurpose } from '../tile/read-purpose.js';
 import { Rng } from '../rng/index.js';
 import { ioSchema, type AnalogTile, type IoConfig, type TileCounters, type UpdateConfig } from '../tile/index.js';
 import { analogMvm } from '../tile/io.js';
@@ -32,7 +33,7 @@ export class CompositeMvm {
         allowBoundManagement: !transposed,
       },
     );
-    counters.addReads(transposed ? 'backward' : 'forward', batch);
+    counters.addReads(transposed ? 'backward' : currentForwardPurpose(), batch);
     return out;
   }
 

@@ -13,7 +13,27 @@ export interface ProgressSink {
 export function formatEpoch(m: EpochMetrics): string {
   const pulses = Object.values(m.pulsesByPurpose).reduce((a, b) => a + b, 0);
   const rate = m.seconds > 0 ? pulses / m.seconds / 1e6 : 0;
-  return `  epoch ${m.epoch}: train loss ${m.trainLoss.toFixed(4)}, test accuracy ${(100 * m.testAccuracy).toFixed(2)} %, ${(pulses / 1e6).toFixed(2)} M pulses, ${m.seconds.toFixed(1)} s (${rate.toFixed(1)} M pulses/s)`;
+  const line = `  epoch ${m.epoch}: train loss ${m.trainLoss.toFixed(4)}, test accuracy ${(100 * m.testAccuracy).toFixed(2)} %, ${(pulses / 1e6).toFixed(2)} M pulses, ${m.seconds.toFixed(1)} s (${rate.toFixed(1)} M pulses/s)`;
+  if (!m.hardware) return line;
+  const { training, perSample } = m.hardware;
+  const energy = training.energy > 0 ? `, ${formatSi(training.energy, 'J')} (${formatSi(perSample.energy, 'J')}/sample)` : '';
+  return `${line}; on chip ${formatSi(training.time, 's')} (${formatSi(perSample.time, 's')}/sample)${energy}`;
+}
+
+const PREFIXES: [number, string][] = [
+  [1, ''],
+  [1e-3, 'm'],
+  [1e-6, 'µ'],
+  [1e-9, 'n'],
+  [1e-12, 'p'],
+  [1e-15, 'f'],
+];
+
+/** 4.2e-7 s → `420 ns`: three significant digits with an SI prefix. */
+export function formatSi(value: number, unit: string): string {
+  if (value === 0) return `0 ${unit}`;
+  const [scale, prefix] = PREFIXES.find(([s]) => Math.abs(value) >= s) ?? PREFIXES[PREFIXES.length - 1]!;
+  return `${Number((value / scale).toPrecision(3))} ${prefix}${unit}`;
 }
 
 /** A cli-progress bar per epoch on a terminal: batch, loss and the last test accuracy. */

@@ -9,6 +9,7 @@ import { referenceSchema } from '../tile/reference.js';
 import { updateSchema } from '../tile/update-config.js';
 import { schemaTable } from './schema-table.js';
 import { mappingSchema } from '../tile/mapping.js';
+import { hardwareSchema } from '../hardware/cost.js';
 import { genericNoiseSchema, inferenceSchema, pcmNoiseSchema } from '../inference/config.js';
 import { experimentSchema } from './experiment.js';
 
@@ -116,6 +117,10 @@ export function experimentDocTables(): string {
     '### `mapping` (docs/mapping.md)',
     '',
     schemaTable(mappingSchema, []),
+    '',
+    '### `hardware` (docs/hardware-cost.md)',
+    '',
+    schemaTable(hardwareSchema, []),
     '',
     '### `inference` (docs/inference.md)',
     '',

@@ -6,6 +6,7 @@ import { ioSchema } from '../tile/io-config.js';
 import { updateOverridesSchema } from '../tile/update-config.js';
 import { mappingOverrideSchema, mappingSchema } from '../tile/mapping.js';
 import { inferenceSchema } from '../inference/config.js';
+import { hardwareSchema } from '../hardware/cost.js';
 
 const bias = z.enum(['none', 'digital', 'analog']).default('digital').describe('bias: none, exact digital, or an analog column fixed at input 1');
 const analog = z.boolean().default(true).describe('weights on analog tiles with the configured algorithm, or exact digital');
@@ -83,6 +84,9 @@ export const experimentSchema = z
     calibration: calibrationSchema
       .optional()
       .describe('zero-shift the named arrays of every analog layer before training and program their references (the two-stage baseline, papers.md §2.7); the pulses are counted under calibration and reference'),
+    hardware: hardwareSchema
+      .optional()
+      .describe('estimate energy and time on chip from the counters, per epoch and per sample, by purpose and tile (docs/hardware-cost.md)'),
     inference: inferenceSchema
       .optional()
       .describe('after the last epoch, program the trained weights (or keep the trained conductances) and read the test accuracy at times after programming, with drift and noise (docs/inference.md)'),

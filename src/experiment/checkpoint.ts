@@ -31,8 +31,9 @@ export interface Checkpoint {
 
 /** The part of a config a checkpoint must match: everything but training.epochs. */
 export function comparableConfig(config: ExperimentConfig): unknown {
-  // The read-out after training does not change the training: it may be added or changed on --resume.
-  return JSON.parse(JSON.stringify({ ...config, training: { ...config.training, epochs: undefined }, inference: undefined }));
+  // The read-out after training and the hardware estimate do not change the training: they may be
+  // added or changed on --resume.
+  return JSON.parse(JSON.stringify({ ...config, training: { ...config.training, epochs: undefined }, inference: undefined, hardware: undefined }));
 }
 
 /** The first dotted path where two JSON values differ, with both values; null when equal. */
@@ -66,7 +67,7 @@ export function checkCheckpoint(value: unknown, config: ExperimentConfig, file: 
     throw new UserError(
       `${file}: config.${difference.path}`,
       difference.b,
-      `must equal the checkpoint's ${formatValue(difference.a)} (only training.epochs and inference may change on --resume)`,
+      `must equal the checkpoint's ${formatValue(difference.a)} (only training.epochs, inference and hardware may change on --resume)`,
       'usage error',
     );
   }

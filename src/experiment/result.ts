@@ -1,6 +1,7 @@
 import type { AlgorithmReport } from '../algorithms/index.js';
 import type { ExperimentConfig } from '../config/experiment.js';
 import type { InferenceResult } from '../inference/evaluate.js';
+import type { Cost, CostReport, HardwareConstants } from '../hardware/cost.js';
 
 export interface EpochMetrics {
   epoch: number;
@@ -13,6 +14,11 @@ export interface EpochMetrics {
   /** Pulses of the epoch by layer and tile (e.g. `1:linear/fast`), over all purposes. */
   pulsesByTile: Record<string, number>;
   seconds: number;
+  /**
+   * The hardware estimate of the epoch (a `hardware` section): its training, apart from the test
+   * reads; per training sample; and the training by purpose (with `digital`).
+   */
+  hardware?: { training: Cost; test: Cost; perSample: Cost; byPurpose: Record<string, Cost> };
 }
 
 export interface Histogram {
@@ -41,6 +47,8 @@ export interface ExperimentResult {
   layers: Record<string, AlgorithmReport>;
   /** Weight and SP histograms of every layer at the end. */
   snapshots: Record<string, LayerSnapshot>;
+  /** The hardware estimate of the whole run by purpose and tile (test reads under `test`). */
+  hardware?: { constants: HardwareConstants; run: CostReport };
   /** Test accuracy over time after programming, when the config has an `inference` section. */
   inference?: InferenceResult;
 }

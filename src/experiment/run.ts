@@ -15,6 +15,8 @@ import { CHECKPOINT_VERSION, checkCheckpoint, comparableConfig, type Checkpoint 
 import { checkMemory, estimateMemory, type MemoryEstimate } from './memory.js';
 import { describeNetwork, planNetwork, type LayerPlan } from './network-plan.js';
 import { evaluate } from './evaluate.js';
+import { withForwardPurpose } from '../tile/read-purpose.js';
+import { combineCost, hardwareConstants, hardwareCost, type CostReport } from '../hardware/cost.js';
 import { evaluateInference, inferenceSchema, type InferenceResult } from '../inference/index.js';
 import { histogram, type EpochMetrics, type ExperimentResult, type LayerSnapshot } from './result.js';
 
@@ -117,6 +119,14 @@ export async function evaluateCheckpoint(input: unknown, checkpoint: unknown, so
   const size = dataset.shape.reduce((a, b) => a * b, 1);
   const inference = config.inference ?? inferenceSchema.parse({});
   return { result: evaluateInference(network, inference, config.forward, config.seed, (net) => evaluate(net, test, size, dataset.classes).accuracy), epoch: cp.epoch };
+}
+
+/** An epoch's estimate: training apart from the test reads, and per training sample. */
+function epochHardware(cost: CostReport, samples: number): NonNullable<EpochMetrics['hardware']> {
+  const test = cost.byPurpose['test'] ?? { energy: 0, time: 0 };
+  const training = { energy: cost.total.energy - test.energy, time: cost.total.time - test.time };
+  const byPurpose = Object.fromEntries(Object.entries(cost.byPurpose).filter(([purpose]) => purpose !== 'test'));
+  return { training, test, perSample: { energy: training.energy / samples, time: training.time / samples }, byPurpose: { ...byPurpose, digital: cost.digital } };
 }
 
 /** Parses and validates an experiment config, filling every default. */
@@ -231,8 +241,12 @@ export async function runExperiment(input: unknown, options: RunOptions = {}): P
     };
   };
   let lastYield = Date.now();
+  const hardware = config.hardware ? hardwareConstants(config.hardware) : null;
   outer: for (let epoch = firstEpoch; epoch <= epochs; epoch++) {
     const started = Date.now();
+    // The estimate is made from the counters, which a resumed run restored: an epoch's cost is
+    // the difference between its end and its start (docs/hardware-cost.md).
+    const costAtStart = hardware ? hardwareCost(algorithms, hardware) : null;
     // The shuffle stream before this epoch's permutation: what a mid-epoch checkpoint restores.
     const epochShuffle = shuffle.saveState();
     const lr = config.training.lr * (lrDecayEvery ? lrDecayFactor ** Math.floor((epoch - 1) / lrDecayEvery) : 1);
@@ -270,7 +284,8 @@ export async function runExperiment(input: unknown, options: RunOptions = {}): P
       else pulsesByPurpose[key] = delta;
     }
     previousPulses = totals;
-    const evaluation = evaluate(network, test, size, dataset.classes);
+    // Test reads are counted under `test`, apart from the training's forward reads.
+    const evaluation = withForwardPurpose('test', () => evaluate(network, test, size, dataset.classes));
     const metrics: EpochMetrics = {
       epoch,
       trainLoss: lossSum / seen,
@@ -280,6 +295,7 @@ export async function runExperiment(input: unknown, options: RunOptions = {}): P
       pulsesByTile,
       seconds: earlierSeconds + (Date.now() - started) / 1000,
     };
+    if (hardware && costAtStart) metrics.hardware = epochHardware(combineCost(hardwareCost(algorithms, hardware), costAtStart, -1), seen);
     history.push(metrics);
     for (const algorithm of Object.values(algorithms)) algorithm.endEpoch?.(metrics.trainLoss);
     options.onEvent?.({ type: 'epoch', metrics });
@@ -292,6 +308,7 @@ export async function runExperiment(input: unknown, options: RunOptions = {}): P
     snapshots[name] = snapshot(algorithm);
   }
   const result: ExperimentResult = { status, name: config.name, config, dataset: dataset.name, network: networkLine, epochs: history, layers, snapshots };
+  if (hardware) result.hardware = { constants: hardware, run: hardwareCost(algorithms, hardware) };
   // The read-out after training, on a finished run only (a partial run is resumed first).
   if (config.inference && status === 'completed') {
     result.inference = evaluateInference(network, config.inference, config.forward, config.seed, (net) => evaluate(net, test, size, dataset.classes).accuracy);

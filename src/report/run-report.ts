@@ -157,7 +157,41 @@ export function reportSpecs(runs: readonly ReportRun[]): { title: string; spec: 
   if (sp.length > 0) specs.push({ title: 'Symmetric points', spec: histogramSpec('Symmetric points of the gradient arrays (SP − reference)', sp, 'symmetric point') });
   const drift = inferenceChart(runs);
   if (drift) specs.push({ title: 'Accuracy after programming', spec: drift });
+  const chip = hardwareChart(runs);
+  if (chip) specs.push({ title: 'Hardware estimate', spec: chip });
   return specs;
+}
+
+/** The run's estimated time (and energy, where set) on chip by purpose (docs/hardware-cost.md). */
+function hardwareChart(runs: readonly ReportRun[]): Record<string, unknown> | null {
+  const values = runs.flatMap(({ label, result }) => {
+    const run = result.hardware?.run;
+    if (!run) return [];
+    const parts = { ...run.byPurpose, digital: run.digital };
+    return Object.entries(parts).flatMap(([purpose, cost]) => [
+      { run: label, purpose, quantity: 'time (s)', value: cost.time },
+      ...(cost.energy > 0 ? [{ run: label, purpose, quantity: 'energy (J)', value: cost.energy }] : []),
+    ]);
+  });
+  if (values.length === 0) return null;
+  return {
+    $schema: SCHEMA,
+    title: 'Estimated on-chip cost of the whole run by purpose (test: the test-set reads)',
+    data: { values },
+    facet: { column: { field: 'quantity', type: 'nominal', title: null } },
+    spec: {
+      width: 260,
+      height: { step: 14 },
+      mark: 'bar',
+      encoding: {
+        y: { field: 'purpose', type: 'nominal', title: null },
+        yOffset: { field: 'run', type: 'nominal' },
+        x: { field: 'value', type: 'quantitative', title: null, axis: { format: '~s' } },
+        color: { field: 'run', type: 'nominal', title: null },
+      },
+    },
+    resolve: { scale: { x: 'independent' } },
+  };
 }
 
 /** Test accuracy against read-out time (log axis), mean ± std over the draws (docs/inference.md). */

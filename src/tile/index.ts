@@ -12,3 +12,4 @@ export { analogMvm, converterStep, quantize, multiply } from './io.js';
 export { pulseScaling, popcount32 } from './pulse-scaling.js';
 export type { PulseScaling } from './pulse-scaling.js';
 export { mappingSchema, splitSizes, type MappingConfig } from './mapping.js';
+export { currentForwardPurpose, withForwardPurpose } from './read-purpose.js';

@@ -7,6 +7,7 @@ import { applyPulses, clipToBounds } from '../devices/pulse-loop.js';
 import type { DeviceResponse } from '../devices/response.js';
 import { TileCounters, type CounterSnapshot } from './counters.js';
 import { analogMvm, type IoState } from './io.js';
+import { currentForwardPurpose } from './read-purpose.js';
 import { ioSchema, type IoConfig, type IoInput } from './io-config.js';
 import { programByPulses, referenceSchema, type ProgramResult, type ReferenceConfig, type ReferenceInput } from './reference.js';
 import { pulsedUpdate, UpdateScratch, type DeviceArrayState, type PulseKernel } from './update.js';
@@ -244,7 +245,7 @@ export class AnalogTile {
   }
 
   /** Analog forward MVM: y = W·x for `batch` inputs of length cols (IO pipeline of §4). */
-  forward(x: ArrayLike<number>, batch = 1, out = new Float64Array(batch * this.rows), purpose = 'forward'): Float64Array {
+  forward(x: ArrayLike<number>, batch = 1, out = new Float64Array(batch * this.rows), purpose = currentForwardPurpose()): Float64Array {
     return this.mvm(x, batch, out, false, this.forwardIo, this.streams.forward, this.ioStates.forward, this.outNoiseScale.forward, true, purpose);
   }
 

@@ -79,8 +79,8 @@ describe('checkpoints', () => {
     writeFileSync(checkpoint, good.replace('"version": 3', '"version": 1').replace('"version":3', '"version":1'));
     await refused(['run', ...quick, '--set', 'training.epochs=2', '--out', dir, '--resume'], /^aimsim: usage error at .*checkpoint\.json: must be checkpoint format 3, the one this aimsim writes \(it was written by another aimsim version; start the run again\), got 1$/);
     writeFileSync(checkpoint, good);
-    await refused(['run', ...quick, '--set', 'training.epochs=2', '--set', 'training.batch=8', '--out', dir, '--resume'], /^aimsim: usage error at .*checkpoint\.json: config\.training\.batch: must equal the checkpoint's 10 \(only training\.epochs and inference may change on --resume\), got 8$/);
-    await refused(['run', ...quick, '--set', 'training.epochs=2', '--set', 'device=reram-es', '--out', dir, '--resume'], /checkpoint\.json: config\.device: must equal the checkpoint's \{.*\} \(only training\.epochs and inference may change on --resume\), got "reram-es"$/);
+    await refused(['run', ...quick, '--set', 'training.epochs=2', '--set', 'training.batch=8', '--out', dir, '--resume'], /^aimsim: usage error at .*checkpoint\.json: config\.training\.batch: must equal the checkpoint's 10 \(only training\.epochs, inference and hardware may change on --resume\), got 8$/);
+    await refused(['run', ...quick, '--set', 'training.epochs=2', '--set', 'device=reram-es', '--out', dir, '--resume'], /checkpoint\.json: config\.device: must equal the checkpoint's \{.*\} \(only training\.epochs, inference and hardware may change on --resume\), got "reram-es"$/);
     expect(readFileSync(checkpoint, 'utf8')).toBe(good);
   });
 

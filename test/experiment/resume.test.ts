@@ -84,6 +84,6 @@ describe('checkpoint and resume', () => {
     const code = await main([...args, '--set', 'training.lr=0.3', '--set', 'training.epochs=3', '--resume'], { stdout: () => {}, stderr: (l) => errors.push(l) });
     expect(code).toBe(2);
     expect(errors).toHaveLength(1);
-    expect(errors[0]).toBe(`aimsim: usage error at ${join(dir, 'checkpoint.json')}: config.training.lr: must equal the checkpoint's 0.1 (only training.epochs and inference may change on --resume), got 0.3`);
+    expect(errors[0]).toBe(`aimsim: usage error at ${join(dir, 'checkpoint.json')}: config.training.lr: must equal the checkpoint's 0.1 (only training.epochs, inference and hardware may change on --resume), got 0.3`);
   });
 });
