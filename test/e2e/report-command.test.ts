@@ -98,7 +98,7 @@ describe('reports', () => {
     const { code, stdout } = await cli('schema');
     expect(code).toBe(0);
     const schema = JSON.parse(stdout);
-    expect(Object.keys(schema.properties)).toEqual(['name', 'seed', 'data', 'network', 'device', 'algorithm', 'forward', 'backward', 'update', 'mapping', 'calibration', 'inference', 'training']);
+    expect(Object.keys(schema.properties)).toEqual(['name', 'seed', 'data', 'network', 'device', 'algorithm', 'forward', 'backward', 'update', 'mapping', 'calibration', 'hardware', 'inference', 'training']);
     expect(schema.properties.training.default).toEqual({ epochs: 10, batch: 10, lr: 0.1 });
   });
 
