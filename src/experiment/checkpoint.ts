@@ -5,7 +5,8 @@ import type { EpochMetrics } from './result.js';
 
 /** The checkpoint format this version writes and reads. */
 // 3: layers' outScaling and multi-tile unitsInMbatch (a changed default) joined the config.
-export const CHECKPOINT_VERSION = 3;
+// 4: the mapping section joined the config; tile counters count the slots of direct writes.
+export const CHECKPOINT_VERSION = 4;
 
 /**
  * Everything needed to continue a run bit-identically: written after every epoch, and after the

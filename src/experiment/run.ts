@@ -252,6 +252,8 @@ export async function runExperiment(input: unknown, options: RunOptions = {}): P
     const lr = config.training.lr * (lrDecayEvery ? lrDecayFactor ** Math.floor((epoch - 1) / lrDecayEvery) : 1);
     let { lossSum, seen } = carried;
     const earlierSeconds = carried.seconds;
+    // The hardware estimate of a resumed epoch covers the part after the resume (docs/hardware-cost.md).
+    const seenAtStart = carried.seen;
     const batches = epochBatches(train.count, batch, shuffle);
     for (let b = startBatch; b < batches.length; b++) {
       if (options.signal?.aborted) {
@@ -295,7 +297,7 @@ export async function runExperiment(input: unknown, options: RunOptions = {}): P
       pulsesByTile,
       seconds: earlierSeconds + (Date.now() - started) / 1000,
     };
-    if (hardware && costAtStart) metrics.hardware = epochHardware(combineCost(hardwareCost(algorithms, hardware), costAtStart, -1), seen);
+    if (hardware && costAtStart) metrics.hardware = epochHardware(combineCost(hardwareCost(algorithms, hardware), costAtStart, -1), seen - seenAtStart);
     history.push(metrics);
     for (const algorithm of Object.values(algorithms)) algorithm.endEpoch?.(metrics.trainLoss);
     options.onEvent?.({ type: 'epoch', metrics });

@@ -14,8 +14,10 @@ interface DataSummary {
   hi: number;
   lo: number;
   range: number;
-  /** Median |Δw| over the steps that moved. */
+  /** Median |Δw| over the steps that moved (the piecewise scale, the limited-state level). */
   step: number;
+  /** 90th percentile of |Δw|: near the largest steps, which a soft bound does not shrink yet. */
+  bigStep: number;
 }
 
 /** A fitted parameter: its schema field, start value and allowed interval given the data. */
@@ -34,49 +36,66 @@ interface ModelSpec {
   relativeNoise: boolean;
   /** Further starting values of some parameters (the fit keeps the best start). */
   starts?: (d: DataSummary) => Record<string, number>[];
+  /** The model needs b^min ≤ 0 ≤ b^max, so the data must reach both sides of 0. */
+  bracketZero?: boolean;
+  /** Fields taken from the data (the bounds, a step): parameters too, for the BIC. */
+  dataParameters?: number;
 }
 
 /** Piecewise nodes fitted: equally spaced on [b^min, b^max] (piecewise-step's grid). */
 export const PIECEWISE_NODES = 9;
 
-const bound = (side: 'wMax' | 'wMin'): Parameter =>
+/** A fitted bound beyond the data; `bracketZero` keeps b^max > 0 > b^min (soft bounds). */
+const bound = (side: 'wMax' | 'wMin', bracketZero: boolean): Parameter =>
   side === 'wMax'
-    ? { field: 'wMax', init: (d) => d.hi + 0.1 * d.range, min: (d) => Math.max(d.hi - 0.05 * d.range, 1e-9), max: (d) => d.hi + 20 * d.range }
-    : { field: 'wMin', init: (d) => d.lo - 0.1 * d.range, min: (d) => d.lo - 20 * d.range, max: (d) => Math.min(d.lo + 0.05 * d.range, -1e-9) };
-const dwMin: Parameter = { field: 'dwMin', init: (d) => d.step, min: (d) => d.step / 100, max: (d) => d.step * 100 };
+    ? { field: 'wMax', init: (d) => d.hi + 0.1 * d.range, min: (d) => (bracketZero ? Math.max(d.hi - 0.05 * d.range, 1e-9) : d.hi - 0.05 * d.range), max: (d) => d.hi + 20 * d.range }
+    : { field: 'wMin', init: (d) => d.lo - 0.1 * d.range, min: (d) => d.lo - 20 * d.range, max: (d) => (bracketZero ? Math.min(d.lo + 0.05 * d.range, -1e-9) : d.lo + 0.05 * d.range) };
+// Δw_min is the step far from the bounds: start from the large steps, allow up to the range.
+const dwMin: Parameter = { field: 'dwMin', init: (d) => d.bigStep, min: (d) => d.step / 100, max: (d) => Math.max(d.range, d.bigStep) };
 const upDown: Parameter = { field: 'upDown', init: () => 0, min: () => -0.95, max: () => 0.95 };
 const plain = (field: string, init: number, min: number, max: number): Parameter => ({ field, init: () => init, min: () => min, max: () => max });
 const nodes = (field: string, count: number): Parameter[] =>
-  Array.from({ length: count }, (_, i) => ({ field: `${field}.${i}`, init: () => 1, min: () => 0, max: () => 50 }));
+  Array.from({ length: count }, (_, i) => ({ field: `${field}.${i}`, init: () => 1, min: () => 1e-6, max: () => 50 }));
 
 const MODELS: Record<FitModel, ModelSpec> = {
-  'soft-bounds': { parameters: () => [dwMin, upDown, bound('wMax'), bound('wMin')], fixed: () => ({}), relativeNoise: true },
+  'soft-bounds': { parameters: () => [dwMin, upDown, bound('wMax', true), bound('wMin', true)], fixed: () => ({}), relativeNoise: true, bracketZero: true },
   // The slopes of linear-step are γ·Δw/b: with free bounds γ and b trade off, so the bounds are
   // the observed range (where the hard bounds clip the trace).
   'linear-step': {
     parameters: () => [dwMin, upDown, plain('gammaUp', 0.1, -2, 2), plain('gammaDown', 0.1, -2, 2)],
     fixed: (d) => ({ wMax: Math.max(d.hi, 1e-9), wMin: Math.min(d.lo, -1e-9) }),
     relativeNoise: true,
+    bracketZero: true,
+    dataParameters: 2,
   },
-  'pow-step': { parameters: () => [dwMin, upDown, bound('wMax'), bound('wMin'), plain('powGamma', 1, 0.05, 10), plain('powUpDown', 0, -0.95, 0.95)], fixed: () => ({}), relativeNoise: true },
+  // Bounds and exponent trade off when the trace does not reach its bounds: several starts.
+  'pow-step': {
+    parameters: () => [dwMin, upDown, bound('wMax', false), bound('wMin', false), plain('powGamma', 1, 0.05, 10), plain('powUpDown', 0, -0.95, 0.95)],
+    fixed: () => ({}),
+    relativeNoise: true,
+    starts: (d): Record<string, number>[] => [{ powGamma: 2 }, { wMax: d.hi + d.range, wMin: d.lo - d.range }, { powGamma: 2, wMax: d.hi + d.range, wMin: d.lo - d.range }],
+  },
   // a = 1, b = 0 lose nothing (A·e^{γ(a'z + b')} = (A·e^{γb'})·e^{γa'z}); the exponentials are
   // fitted from several starting steepnesses, each with A putting the step's zero at the range end.
   'exp-step': {
-    parameters: () => [dwMin, upDown, plain('aUp', 0.1, 0, 1e6), plain('aDown', 0.1, 0, 1e6), plain('gammaUp', 2, 0, 50), plain('gammaDown', 2, 0, 50)],
+    parameters: () => [dwMin, upDown, plain('aUp', 0.1, 1e-9, 1e6), plain('aDown', 0.1, 1e-9, 1e6), plain('gammaUp', 2, 1e-6, 50), plain('gammaDown', 2, 1e-6, 50)],
     starts: (d) =>
       [1, 3, 10].map((gamma) => ({ gammaUp: gamma, gammaDown: gamma, aUp: Math.exp((-gamma * 2 * d.hi) / d.range), aDown: Math.exp((gamma * 2 * d.lo) / d.range) })),
-    fixed: (d) => ({ wMax: Math.max(d.hi, 1e-9), wMin: Math.min(d.lo, -1e-9), a: 1, b: 0 }),
+    fixed: (d) => ({ wMax: d.hi, wMin: d.lo, a: 1, b: 0 }),
     relativeNoise: true,
+    dataParameters: 2,
   },
   'piecewise-step': {
     parameters: () => [...nodes('piecewiseUp', PIECEWISE_NODES), ...nodes('piecewiseDown', PIECEWISE_NODES)],
-    fixed: (d) => ({ dwMin: d.step, wMax: Math.max(d.hi, 1e-9), wMin: Math.min(d.lo, -1e-9) }),
+    fixed: (d) => ({ dwMin: d.step, wMax: d.hi, wMin: d.lo }),
     relativeNoise: true,
+    dataParameters: 3,
   },
   'limited-state': {
     parameters: () => [upDown],
     fixed: (d) => ({ wMax: d.hi, wMin: d.lo, nStates: Math.max(1, Math.round(d.range / d.step)) }),
     relativeNoise: false,
+    dataParameters: 3,
   },
 };
 
@@ -93,8 +112,9 @@ function summarise(steps: Steps[]): DataSummary {
   }
   moved.sort((a, b) => a - b);
   const step = moved.length ? moved[moved.length >> 1]! : 0;
+  const bigStep = moved.length ? moved[Math.floor(0.9 * (moved.length - 1))]! : 0;
   if (!(hi > lo) || !(step > 0)) throw new UserError('traces', 'constant', 'must move: every weight is the same, so there is nothing to fit');
-  return { hi, lo, range: hi - lo, step };
+  return { hi, lo, range: hi - lo, step, bigStep };
 }
 
 /** Field values (dotted `piecewiseUp.3` names gathered into arrays) as device overrides. */
@@ -144,7 +164,9 @@ function fitOne(kind: FitModel, steps: Steps, summary: DataSummary, device: stri
   const parameters = spec.parameters(summary);
   const fixed = spec.fixed(summary);
   const scale = parameters.map((p) => Math.max(Math.abs(p.init(summary)), Math.abs(p.max(summary) - p.min(summary)) / 100, 1e-12));
-  const toFields = (theta: ArrayLike<number>) => Object.fromEntries(parameters.map((p, i) => [p.field, theta[i]! * scale[i]!]));
+  // The solver neither clamps its start nor its difference steps: every value is clamped here.
+  const clamp = (value: number, p: Parameter) => Math.min(Math.max(value, p.min(summary)), p.max(summary));
+  const toFields = (theta: ArrayLike<number>) => Object.fromEntries(parameters.map((p, i) => [p.field, clamp(theta[i]! * scale[i]!, p)]));
   const n = steps.w.length;
   const run = (start: Record<string, number>) =>
     levenbergMarquardt(
@@ -154,7 +176,7 @@ function fitOne(kind: FitModel, steps: Steps, summary: DataSummary, device: stri
         return (k) => expectedStep(d, steps, k);
       },
       {
-        initialValues: parameters.map((p, i) => (start[p.field] ?? p.init(summary)) / scale[i]!),
+        initialValues: parameters.map((p, i) => clamp(start[p.field] ?? p.init(summary), p) / scale[i]!),
         minValues: parameters.map((p, i) => p.min(summary) / scale[i]!),
         maxValues: parameters.map((p, i) => p.max(summary) / scale[i]!),
         gradientDifference: 1e-4,
@@ -218,6 +240,8 @@ function spreads(kind: FitModel, fits: DeviceFit[]): Record<string, number> {
 export function fitModel(kind: FitModel, traces: readonly Trace[]): ModelFit {
   const steps = traces.map(stepsOf);
   const summary = summarise(steps);
+  const reason = notApplicable(kind, steps);
+  if (reason) throw new UserError('--model', kind, reason);
   const fits = traces.map((trace, i) => fitOne(kind, steps[i]!, summarise([steps[i]!]), trace.device));
   const spec = MODELS[kind];
   const fixed = spec.fixed(summary);
@@ -227,7 +251,7 @@ export function fitModel(kind: FitModel, traces: readonly Trace[]): ModelFit {
   const fitted = { ...overrides(kind, meanFields, fixed), ...(spec.relativeNoise ? { dwMinStd: noise } : {}), ...spreads(kind, fits) };
   const n = fits.reduce((a, f) => a + f.n, 0);
   const rss = fits.reduce((a, f) => a + f.rss, 0);
-  const k = spec.parameters(summary).length * fits.length;
+  const k = (spec.parameters(summary).length + (spec.dataParameters ?? 0)) * fits.length;
   const hidden = device.hidden;
   return {
     kind,
@@ -240,6 +264,16 @@ export function fitModel(kind: FitModel, traces: readonly Trace[]): ModelFit {
   };
 }
 
+/** Why a model cannot describe the data, or null. */
+function notApplicable(kind: FitModel, steps: Steps[]): string | null {
+  if (!MODELS[kind].bracketZero) return null;
+  for (const s of steps) {
+    const { hi, lo } = summarise([s]);
+    if (!(hi > 0 && lo < 0)) return `needs every trace to reach both sides of weight 0 (its bounds bracket 0), and one spans [${Number(lo.toPrecision(4))}, ${Number(hi.toPrecision(4))}]: map conductances with --g-min/--g-max to [−1, 1]`;
+  }
+  return null;
+}
+
 /** BIC differences below this are no evidence either way (Kass & Raftery 1995). */
 export const BIC_TIE = 2;
 
@@ -249,7 +283,10 @@ export const BIC_TIE = 2;
  * linear step, which contains it at γ = 1), which is put first.
  */
 export function fitDevice(traces: readonly Trace[], model: FitModel | 'auto'): ModelFit[] {
-  const kinds = model === 'auto' ? fitModels : [model];
+  const steps = traces.map(stepsOf);
+  // `auto` leaves out the models the data cannot have come from (e.g. soft bounds on a trace
+  // that stays above 0); one model asked for by name is an error instead.
+  const kinds = model === 'auto' ? fitModels.filter((kind) => notApplicable(kind, steps) === null) : [model];
   const fits = kinds.map((kind) => fitModel(kind, traces)).sort((a, b) => a.bic - b.bic);
   const tied = fits.filter((f) => f.bic <= fits[0]!.bic + BIC_TIE);
   const chosen = tied.reduce((a, b) => (fitModels.indexOf(b.kind) < fitModels.indexOf(a.kind) ? b : a));

@@ -76,41 +76,46 @@ const add = (into: Record<string, Cost>, key: string, cost: Cost) => {
  * mixed precision (its 8D²).
  */
 function digitalFlops(kind: string, rows: number, cols: number, updates: number): number {
-  return updates * (4 * (rows + cols) + (kind === 'mixed-precision' ? 8 * rows * cols : 0));
+  return updates * (kind === 'mixed-precision' ? 8 * rows * cols : 4 * (rows + cols));
 }
+
+/**
+ * Mixed precision counts its samples as `update` updates of its array, but accumulates them
+ * digitally: they take no pulse slots; its pulses come with its transfers (direct writes).
+ */
+const analogUpdates = (kind: string, purpose: string, count: number) => (kind === 'mixed-precision' && purpose === 'update' ? 0 : count);
 
 /**
  * The estimate of everything the analog layers have done so far, from their counters (docs/
  * hardware-cost.md): pulses × energy; per vector update, `updateSlots` slots of `pulseTime` (the
- * devices of a tile are pulsed in parallel); per vector read, `readTime`, the devices' read energy
- * and one DAC conversion per input and one ADC conversion per output; digital flops per update.
+ * devices of a tile are pulsed in parallel), and per direct write its counted slots; per vector
+ * read, `readTime`, the devices' read energy and one DAC conversion per input and one ADC
+ * conversion per output; digital flops per update.
  */
 export function hardwareCost(algorithms: Record<string, TrainingAlgorithm>, hw: HardwareConstants): CostReport {
   const report: CostReport = { byPurpose: {}, byTile: {}, digital: zero(), total: zero() };
   for (const [layer, algorithm] of Object.entries(algorithms)) {
-    const flopsByPart = physicalParts(algorithm).map((part) => {
-      let flops = 0;
+    const flops = physicalParts(algorithm).reduce((sum, part) => {
       for (const tile of Object.values(part.tiles())) {
         const updates = Object.values(tile.counters.snapshot().updates).reduce((a, b) => a + b, 0);
-        flops += digitalFlops(part.kind, tile.rows, tile.cols, updates);
+        sum += digitalFlops(part.kind, tile.rows, tile.cols, updates);
       }
-      return flops;
-    });
-    const flops = flopsByPart.reduce((a, b) => a + b, 0);
+      return sum;
+    }, 0);
     report.digital.energy += flops * hw.flopEnergy;
     report.digital.time += flops / hw.flopsPerSecond;
     for (const [role, tile] of Object.entries(algorithm.tiles())) {
-      const { pulses, reads, updates } = tile.counters.snapshot();
-      const purposes = new Set([...Object.keys(pulses), ...Object.keys(reads), ...Object.keys(updates)]);
+      const { pulses, reads, updates, slots } = tile.counters.snapshot();
+      const purposes = new Set([...Object.keys(pulses), ...Object.keys(reads), ...Object.keys(updates), ...Object.keys(slots)]);
       for (const purpose of purposes) {
         const p = pulses[purpose] ? pulses[purpose].up + pulses[purpose].down : 0;
         const r = reads[purpose] ?? 0;
-        const u = updates[purpose] ?? 0;
+        const u = analogUpdates(algorithm.kind, purpose, updates[purpose] ?? 0);
         // A backward read has the rows as inputs and the columns as outputs.
         const [inputs, outputs] = purpose === 'backward' ? [tile.rows, tile.cols] : [tile.cols, tile.rows];
         const cost = {
           energy: p * hw.pulseEnergy + r * (tile.rows * tile.cols * hw.cellReadEnergy + inputs * hw.dacEnergy + outputs * hw.adcEnergy),
-          time: u * hw.updateSlots * hw.pulseTime + r * hw.readTime,
+          time: (u * hw.updateSlots + (slots[purpose] ?? 0)) * hw.pulseTime + r * hw.readTime,
         };
         add(report.byPurpose, purpose, cost);
         add(report.byTile, `${layer}/${role}`, cost);

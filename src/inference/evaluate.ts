@@ -70,7 +70,10 @@ function trainedPart(part: TrainingAlgorithm, model: NoiseModel, referenceDrifts
     return [own, ...reference].map(({ values, bounds }) => {
       const conductance = new Float64Array(values.length);
       for (let k = 0; k < values.length; k++) conductance[k] = ((values[k]! - bounds.bmin[k]!) / (bounds.bmax[k]! - bounds.bmin[k]!)) * model.gMax;
-      return { tile, values, bounds, conductance, nu: model.driftCoefficients(conductance, rng) };
+      const nu = model.driftCoefficients(conductance, rng);
+      // A stuck device (b^max = b^min) has no range to drift in: it keeps its value.
+      const stuck = Uint8Array.from({ length: values.length }, (_, k) => (bounds.bmax[k]! > bounds.bmin[k]! ? 0 : 1));
+      return { tile, values, bounds, conductance, nu, stuck };
     });
   });
   const programmed = Float64Array.from(part.weights());
@@ -78,17 +81,19 @@ function trainedPart(part: TrainingAlgorithm, model: NoiseModel, referenceDrifts
     programmed,
     weightsAt(t, readRng) {
       const saved = arrays.map(({ values }) => Float64Array.from(values));
-      for (const { tile, values, bounds, conductance, nu } of arrays) {
-        const drifted = model.drift(conductance, nu, t, readRng);
-        for (let k = 0; k < values.length; k++) values[k] = bounds.bmin[k]! + (drifted[k]! / model.gMax) * (bounds.bmax[k]! - bounds.bmin[k]!);
-        tile.invalidate();
+      try {
+        for (const { tile, values, bounds, conductance, nu, stuck } of arrays) {
+          const drifted = model.drift(conductance, nu, t, readRng);
+          for (let k = 0; k < values.length; k++) if (!stuck[k]) values[k] = bounds.bmin[k]! + (drifted[k]! / model.gMax) * (bounds.bmax[k]! - bounds.bmin[k]!);
+          tile.invalidate();
+        }
+        return Float64Array.from(part.weights());
+      } finally {
+        arrays.forEach(({ tile, values }, k) => {
+          values.set(saved[k]!);
+          tile.invalidate();
+        });
       }
-      const weights = Float64Array.from(part.weights());
-      arrays.forEach(({ tile, values }, k) => {
-        values.set(saved[k]!);
-        tile.invalidate();
-      });
-      return weights;
     },
   };
 }

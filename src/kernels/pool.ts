@@ -203,8 +203,10 @@ export abstract class SharedMemoryKernelThreads implements KernelThreads {
   }
 
   unregister(id: number): void {
-    if (this.closed) return;
-    // Called from a finalizer: never in the middle of another signal (JS is single-threaded here).
+    // Called from a finalizer, where a throw would crash the process: a dead pool is left alone
+    // (the next call reports the death).
+    if (this.closed || Atomics.load(this.control, DEAD) !== 0) return;
+    // Never in the middle of another signal (JS is single-threaded here).
     this.control[ARENA] = id;
     this.signal(Op.Unregister);
     this.unregistered++;
@@ -228,17 +230,13 @@ export abstract class SharedMemoryKernelThreads implements KernelThreads {
   close(): void {
     if (this.closed) return;
     // After a death the others may still wait for calls: they are stopped by their platform.
-    if (Atomics.load(this.control, DEAD) !== 0) {
-      this.closed = true;
-      this.abandon();
-      return;
-    }
-    this.signal(Op.Exit);
+    if (Atomics.load(this.control, DEAD) === 0) this.signal(Op.Exit);
     this.closed = true;
+    this.stopWorkers();
   }
 
-  /** Stops the workers without the protocol (after one died); by default nothing. */
-  protected abandon(): void {}
+  /** Ends what the platform keeps for the workers (after Exit, or after a death); by default nothing. */
+  protected stopWorkers(): void {}
 }
 
 /**

@@ -35,6 +35,9 @@ const workers = [];
 let control = null;
 function died() {
   Atomics.store(control, ${DEAD}, 1);
+  // Change PENDING as well as notifying it: a caller between reading PENDING and Atomics.wait
+  // would sleep through a bare notify; with the value changed its wait returns at once.
+  Atomics.add(control, ${PENDING}, 1 << 20);
   Atomics.notify(control, ${PENDING});
 }
 parentPort.on('message', (m) => {
@@ -74,7 +77,7 @@ export class NodeKernelThreads extends SharedMemoryKernelThreads {
     this.supervisor.postMessage({ type: 'post', index, message });
   }
 
-  protected override abandon(): void {
+  protected override stopWorkers(): void {
     this.supervisor.postMessage({ type: 'terminate' });
     void this.supervisor.terminate();
   }

@@ -15,12 +15,18 @@ export interface CounterSnapshot {
   reads: Record<string, number>;
   /** Vector updates (one input/error pair offered to the update engine), by purpose. */
   updates: Record<string, number>;
+  /**
+   * Pulse slots of direct writes (count arrays: calibration, mixed precision's and RIDER's
+   * transfers), by purpose: per row written, its largest |count|, the rows one after another.
+   */
+  slots: Record<string, number>;
 }
 
 export class TileCounters {
   private readonly pulses = new Map<string, PulseCount>();
   private readonly reads = new Map<string, number>();
   private readonly updates = new Map<string, number>();
+  private readonly slots = new Map<string, number>();
 
   addPulses(purpose: string, up: number, down: number): void {
     const entry = this.pulses.get(purpose);
@@ -38,6 +44,10 @@ export class TileCounters {
 
   addUpdates(purpose: string, count: number): void {
     this.updates.set(purpose, (this.updates.get(purpose) ?? 0) + count);
+  }
+
+  addSlots(purpose: string, count: number): void {
+    this.slots.set(purpose, (this.slots.get(purpose) ?? 0) + count);
   }
 
   /** Total pulses, of one purpose or of all. */
@@ -61,15 +71,17 @@ export class TileCounters {
   snapshot(): CounterSnapshot {
     const pulses: Record<string, PulseCount> = {};
     for (const [purpose, entry] of this.pulses) pulses[purpose] = { ...entry };
-    return { pulses, reads: Object.fromEntries(this.reads), updates: Object.fromEntries(this.updates) };
+    return { pulses, reads: Object.fromEntries(this.reads), updates: Object.fromEntries(this.updates), slots: Object.fromEntries(this.slots) };
   }
 
   restore(snapshot: CounterSnapshot): void {
     this.pulses.clear();
     this.reads.clear();
     this.updates.clear();
+    this.slots.clear();
     for (const [purpose, entry] of Object.entries(snapshot.pulses)) this.pulses.set(purpose, { ...entry });
     for (const [purpose, count] of Object.entries(snapshot.reads)) this.reads.set(purpose, count);
     for (const [purpose, count] of Object.entries(snapshot.updates)) this.updates.set(purpose, count);
+    for (const [purpose, count] of Object.entries(snapshot.slots)) this.slots.set(purpose, count);
   }
 }

@@ -310,21 +310,27 @@ export class AnalogTile {
     if (counts.length !== this.size) throw new UserError('pulse counts', counts.length, `must have ${this.size} entries`);
     let up = 0;
     let down = 0;
+    let slots = 0;
     const device = this.device;
     for (let i = 0; i < this.rows; i++) {
       const rng = this.rowRngs[i]!;
+      let rowSlots = 0;
       for (let j = 0; j < this.cols; j++) {
         const k = i * this.cols + j;
         const count = Math.trunc(counts[k]!);
         if (count === 0) continue;
+        rowSlots = Math.max(rowSlots, Math.abs(count));
         const g = applyPulses(device, k, this.conductance[k]!, count > 0, Math.abs(count), rng);
         this.conductance[k] = g;
         if (device.writeNoise > 0) this.apparent[k] = g + device.writeNoise * rng.normal();
         if (count > 0) up += count;
         else down -= count;
       }
+      slots += rowSlots;
     }
     this.counters.addPulses(purpose, up, down);
+    // A row is written in parallel, as long as its largest count; the rows one after another.
+    if (slots > 0) this.counters.addSlots(purpose, slots);
     this.markDirty();
   }
 

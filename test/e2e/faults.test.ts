@@ -76,8 +76,8 @@ describe('checkpoints', () => {
     const good = readFileSync(checkpoint, 'utf8');
     writeFileSync(checkpoint, good.slice(0, good.length / 2));
     await refused(['run', ...quick, '--set', 'training.epochs=2', '--out', dir, '--resume'], /^aimsim: usage error at .*checkpoint\.json: must be a checkpoint written by aimsim run \(it is corrupt or truncated: .*\); remove it to start over, got "unreadable"$/);
-    writeFileSync(checkpoint, good.replace('"version": 3', '"version": 1').replace('"version":3', '"version":1'));
-    await refused(['run', ...quick, '--set', 'training.epochs=2', '--out', dir, '--resume'], /^aimsim: usage error at .*checkpoint\.json: must be checkpoint format 3, the one this aimsim writes \(it was written by another aimsim version; start the run again\), got 1$/);
+    writeFileSync(checkpoint, good.replace('"version": 4', '"version": 1').replace('"version":4', '"version":1'));
+    await refused(['run', ...quick, '--set', 'training.epochs=2', '--out', dir, '--resume'], /^aimsim: usage error at .*checkpoint\.json: must be checkpoint format 4, the one this aimsim writes \(it was written by another aimsim version; start the run again\), got 1$/);
     writeFileSync(checkpoint, good);
     await refused(['run', ...quick, '--set', 'training.epochs=2', '--set', 'training.batch=8', '--out', dir, '--resume'], /^aimsim: usage error at .*checkpoint\.json: config\.training\.batch: must equal the checkpoint's 10 \(only training\.epochs, inference and hardware may change on --resume\), got 8$/);
     await refused(['run', ...quick, '--set', 'training.epochs=2', '--set', 'device=reram-es', '--out', dir, '--resume'], /checkpoint\.json: config\.device: must equal the checkpoint's \{.*\} \(only training\.epochs, inference and hardware may change on --resume\), got "reram-es"$/);

@@ -98,6 +98,25 @@ describe('fits recover the parameters of simulated devices (seeds 1–3)', () =>
   });
 });
 
+describe('awkward data', () => {
+  it('a trace that saturates at its soft bounds still gives Δw_min within 15 % (the step far from the bounds)', () => {
+    const truth = { dwMin: 0.02, upDown: 0, wMax: 0.5, wMin: -0.5, dwMinStd: 0.1 };
+    const f = fitModel('soft-bounds', traces('soft-bounds', { ...truth, ...oneDevice }, 7, 1, 400, 2)).devices[0]!.fields;
+    expect(Math.abs(f['dwMin']! / truth.dwMin - 1)).toBeLessThan(0.15);
+    expect(Math.abs(f['upDown']!)).toBeLessThan(0.05);
+  });
+
+  it('data on one side of 0: auto leaves out the models whose bounds bracket 0; asking for one is one line', () => {
+    const t = traces('soft-bounds', { dwMin: 0.01, upDown: 0, wMax: 0.8, wMin: -0.6, dwMinStd: 0.1, ...oneDevice }, 8).map((trace) => ({ ...trace, weights: trace.weights.map((w) => w + 2) }));
+    const ranking = fitDevice(t, 'auto');
+    expect(ranking.map((r) => r.kind)).not.toContain('soft-bounds');
+    expect(ranking.map((r) => r.kind)).not.toContain('linear-step');
+    // The best remaining model explains the steps down to the true c2c noise (0.1).
+    expect(Math.abs(ranking[0]!.devices[0]!.noise / 0.1 - 1)).toBeLessThan(0.25);
+    expect(() => fitModel('soft-bounds', t)).toThrow(/^config error at --model: needs every trace to reach both sides of weight 0/);
+  });
+});
+
 describe('trace files', () => {
   it('rows become one ordered trace per device; conductances map [g_min, g_max] to [−1, 1]', () => {
     const rows = [

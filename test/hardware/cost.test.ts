@@ -48,11 +48,22 @@ describe('the estimate from the counters', () => {
     expect(cost.total.time).toBeCloseTo(cost.byTile['layer/array']!.time + cost.digital.time, 20);
   });
 
-  it('adds mixed precision’s digital accumulator, 8·rows·cols flops per sample', () => {
+  it('prices mixed precision’s samples as its digital accumulator (8·rows·cols flops each), not as pulse slots', () => {
     const { config } = parseAlgorithmConfig('mp');
     const algorithm = createAlgorithm({ rows: 4, cols: 3, device: resolveDevice('reram-sb'), seed: 2 }, config);
     algorithm.update(new Float64Array(6).fill(0.5), new Float64Array(8).fill(0.5), 2, 0.1);
-    expect(hardwareCost({ layer: algorithm }, hw).digital.time).toBeCloseTo((2 * (4 * 7 + 8 * 12)) / 0.7e12, 25);
+    const cost = hardwareCost({ layer: algorithm }, hw);
+    expect(cost.digital.time).toBeCloseTo((2 * 8 * 12) / 0.7e12, 25);
+    expect(cost.byPurpose['update']?.time ?? 0).toBe(0);
+  });
+
+  it('times a direct write of pulse counts by its rows: each as long as its largest |count|', () => {
+    const { config } = parseAlgorithmConfig('sgd');
+    const algorithm = createAlgorithm({ rows: 2, cols: 3, device: resolveDevice('reram-sb'), seed: 2 }, config);
+    algorithm.tiles()['array']!.pulseDevices([3, -7, 0, 0, 2, -1], 'calibration');
+    const cost = hardwareCost({ layer: algorithm }, hw);
+    expect(cost.byPurpose['calibration']!.time).toBeCloseTo((7 + 2) * 5e-9, 20);
+    expect(cost.byPurpose['calibration']!.energy).toBeCloseTo((3 + 7 + 2 + 1) * 2e-15, 25);
   });
 });
 

@@ -95,6 +95,12 @@ describe('inference after a run', () => {
     }
   });
 
+  it('stuck devices (b^max = b^min) keep their value when the trained conductances drift', async () => {
+    const device = { preset: 'soft-bounds-reference', subtractSymmetryPoint: true, dwMin: 0.002, corruptDevicesProb: 0.05 };
+    const run = await runExperiment({ ...base, device, inference: { times: [3600], repeats: 1, noise: silent, source: 'trained' } });
+    expect(run.inference!.points[0]!.accuracies).toEqual([run.epochs[0]!.testAccuracy]);
+  });
+
   it('global compensation undoes a uniform drift; without it the accuracy changes', async () => {
     const drift = { ...silent, nuMean: 0.1 };
     const on = await runExperiment({ ...base, inference: { times: [31536000], repeats: 1, noise: drift } });

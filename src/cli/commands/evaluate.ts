@@ -44,7 +44,11 @@ export function registerEvaluateCommand(program: Command, out: Output): void {
     .action(async (dir: string, flags: { set: string[] }) => {
       for (const pair of flags.set) if (!pair.startsWith('inference.') && !pair.startsWith('inference=')) throw new UserError('--set', pair, 'must set a field of inference (the training config is the run’s)', 'usage error');
       const configPath = join(dir, 'config.json');
-      const config = configWithSets({ path: configPath, value: runConfig(dir), locate: () => null }, flags.set, configPath);
+      const value = runConfig(dir);
+      // Another noise model starts from its own defaults, not from the run's model's fields.
+      const inference = value['inference'] as { noise?: unknown } | undefined;
+      if (inference && flags.set.some((pair) => pair.startsWith('inference.noise.kind=') || pair.startsWith('inference.noise='))) delete inference.noise;
+      const config = configWithSets({ path: configPath, value, locate: () => null }, flags.set, configPath);
       const checkpointPath = join(dir, 'checkpoint.json');
       if (!existsSync(checkpointPath)) throw new UserError('run folder', dir, 'must contain checkpoint.json (written by aimsim run after every epoch)', 'usage error');
       // The folder is locked first: a run still writing it is refused, not read half-way.

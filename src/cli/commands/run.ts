@@ -87,7 +87,7 @@ export function registerRunCommand(program: Command, out: Output): void {
       if (flags.dryRun) {
         out.stdout(`config ok: ${parsed.name} on ${prepared.dataset.name} (${prepared.train.count} training, ${prepared.test.count} test samples)`);
         out.stdout(`network: ${prepared.plans.length} layers`);
-        for (const plan of prepared.plans) out.stdout(`  ${plan.name}: [${plan.inputShape.join('×')}] → [${plan.outputShape.join('×')}]${plan.matrix ? ` ${plan.matrix.rows} × ${plan.matrix.cols} ${plan.matrix.analog ? 'analog' : 'digital'}` : ''}`);
+        for (const plan of prepared.plans) out.stdout(`  ${plan.name}: [${plan.inputShape.join('×')}] → [${plan.outputShape.join('×')}]${plan.matrix ? ` ${plan.matrix.rows} × ${plan.matrix.cols} ${plan.matrix.analog ? 'analog' : 'digital'}${plan.tiles ? ` on ${plan.tiles} tiles` : ''}` : ''}`);
         out.stdout(`memory estimate: ${formatBytes(prepared.memory.bytes)} (limit ${formatBytes(limit.bytes)}, ${limit.source})`);
         for (const part of prepared.memory.parts) out.stdout(`  ${part.what}: ${formatBytes(part.bytes)}`);
         return;
