@@ -1,6 +1,6 @@
 /** Issue 20: layers mapped onto tiles of a maximum size (docs/mapping.md, aihwkit TileModuleArray). */
 import { describe, expect, it } from 'vitest';
-import { MappedAlgorithm, createAlgorithm, mapAlgorithm, parseAlgorithmConfig, type TrainingAlgorithm } from '../../src/algorithms/index.js';
+import { MappedAlgorithm, algorithmKinds, createAlgorithm, mapAlgorithm, parseAlgorithmConfig, type TrainingAlgorithm } from '../../src/algorithms/index.js';
 import { resolveDevice } from '../../src/devices/index.js';
 import { planNetwork, describeNetwork } from '../../src/experiment/network-plan.js';
 import { parseExperiment, runExperiment } from '../../src/experiment/run.js';
@@ -139,6 +139,22 @@ describe('mapping in a run', () => {
     const tiles = Object.keys(run.epochs[0]!.pulsesByTile);
     expect(tiles).toEqual(expect.arrayContaining(['1:linear/r0c0/fast', '1:linear/r0c1/slow', '3:linear/fast']));
     expect(run.epochs[0]!.pulsesByPurpose['calibration']).toBe(50 * (12 * 196 + 10 * 12));
+  });
+
+  it('every algorithm trains on a mapped layer, each tile with its own arrays', async () => {
+    for (const kind of algorithmKinds) {
+      const run = await runExperiment({
+        data: { trainLimit: 20, testLimit: 10 },
+        network: { layers: [{ type: 'flatten' }, { type: 'linear', outputs: 10 }] },
+        mapping: { maxInputSize: 100 },
+        device: { preset: 'soft-bounds-reference', dwMin: 0.01 },
+        algorithm: { kind },
+        training: { epochs: 1, batch: 10, lr: 0.05 },
+      });
+      expect(run.status, kind).toBe('completed');
+      expect(Number.isFinite(run.epochs[0]!.trainLoss), kind).toBe(true);
+      if (kind !== 'digital-sgd') expect(run.network, kind).toContain('(analog, 2 tiles)');
+    }
   });
 
   it('refuses a negative size with one line naming the field', () => {

@@ -107,7 +107,9 @@ export function registerRunCommand(program: Command, out: Output): void {
         }
         if (resumeFrom) out.stdout(`resuming after epoch ${resumeFrom.epoch}${resumeFrom.batch > 0 ? `, batch ${resumeFrom.batch}` : ''} from ${join(dir, 'checkpoint.json')}`);
         const started = Date.now();
-        let lastCheckpoint: number | null = resumeFrom ? resumeFrom.epoch : null;
+        // What the checkpoint on disk holds: an epoch boundary, or a point inside an epoch.
+        const describe = (cp: Checkpoint) => (cp.batch > 0 ? `in epoch ${cp.epoch + 1} after batch ${cp.batch}` : `after epoch ${cp.epoch}`);
+        let lastCheckpoint: string | null = resumeFrom ? describe(resumeFrom) : null;
         result = await withFilePositions(file, () =>
           runExperiment(config, {
             prepared,
@@ -127,7 +129,7 @@ export function registerRunCommand(program: Command, out: Output): void {
               if (event.type === 'inference') for (const line of formatInference(event.result)) out.stdout(line);
               if (event.type === 'checkpoint') {
                 folder.write('checkpoint.json', stringifyWithTypedArrays(event.checkpoint));
-                lastCheckpoint = event.checkpoint.epoch;
+                lastCheckpoint = describe(event.checkpoint);
               }
             },
           }),
@@ -135,7 +137,7 @@ export function registerRunCommand(program: Command, out: Output): void {
           .catch((error: unknown) => {
             // A dead kernel thread ends the run: one line, and the checkpoint of the last epoch stays.
             if (!(error instanceof KernelThreadDied)) throw error;
-            const kept = lastCheckpoint === null ? 'no epoch had finished, so there is no checkpoint' : `the checkpoint after epoch ${lastCheckpoint} is kept: continue with: ${resumeCommand(path, flags, dir)}`;
+            const kept = lastCheckpoint === null ? 'no epoch had finished, so there is no checkpoint' : `the checkpoint ${lastCheckpoint} is kept: continue with: ${resumeCommand(path, flags, dir)}`;
             out.stderr(`aimsim: ${error.message}; ${kept}`);
             throw new CliExit(1);
           })
