@@ -96,62 +96,32 @@ export function algorithmDocTable(kind: AlgorithmKind): string {
 
 export const FIELDS_MARK = '<!-- fields -->';
 
+/** Generated tables, one `### title` section per schema (`skip`: fields left out, e.g. `kind`). */
+function sectionTables(sections: readonly [title: string, schema: import('zod').ZodType, skip?: readonly string[]][]): string {
+  return [GENERATED, ...sections.flatMap(([title, schema, skip]) => [`### ${title}`, '', schemaTable(schema, skip ?? []), ''])].join('\n');
+}
+
 /** The field tables of docs/experiments.md. */
 export function experimentDocTables(): string {
   const shape = experimentSchema.shape;
   const inner = (schema: unknown) => (schema as { unwrap(): unknown }).unwrap() as import('zod').ZodType;
-  return [
-    GENERATED,
-    '### Top level',
-    '',
-    schemaTable(experimentSchema, []),
-    '',
-    '### `data`',
-    '',
-    schemaTable(inner(shape.data), []),
-    '',
-    '### `training`',
-    '',
-    schemaTable(inner(shape.training), []),
-    '',
-    '### `mapping` (docs/mapping.md)',
-    '',
-    schemaTable(mappingSchema, []),
-    '',
-    '### `hardware` (docs/hardware-cost.md)',
-    '',
-    schemaTable(hardwareSchema, []),
-    '',
-    '### `inference` (docs/inference.md)',
-    '',
-    schemaTable(inferenceSchema, []),
-    '',
-    '### `inference.noise` with `kind: pcm` (aihwkit PCMLikeNoiseModel)',
-    '',
-    schemaTable(pcmNoiseSchema),
-    '',
-    '### `inference.noise` with `kind: generic` (aihwkit StateIndependentNoiseModel)',
-    '',
-    schemaTable(genericNoiseSchema),
-    '',
-  ].join('\n');
+  return sectionTables([
+    ['Top level', experimentSchema],
+    ['`data`', inner(shape.data)],
+    ['`training`', inner(shape.training)],
+    ['`mapping` (docs/mapping.md)', mappingSchema],
+    ['`hardware` (docs/hardware-cost.md)', hardwareSchema],
+    ['`inference` (docs/inference.md)', inferenceSchema],
+    ['`inference.noise` with `kind: pcm` (aihwkit PCMLikeNoiseModel)', pcmNoiseSchema, ['kind']],
+    ['`inference.noise` with `kind: generic` (aihwkit StateIndependentNoiseModel)', genericNoiseSchema, ['kind']],
+  ]);
 }
 
 /** The field tables of docs/least-squares.md: a least-squares run, its task, and a study. */
 export function leastSquaresDocTables(): string {
-  return [
-    GENERATED,
-    '### A run',
-    '',
-    schemaTable(leastSquaresRunSchema, []),
-    '',
-    '### `task`',
-    '',
-    schemaTable(leastSquaresSchema, []),
-    '',
-    '### A study (`aimsim study`)',
-    '',
-    schemaTable(studySchema, []),
-    '',
-  ].join('\n');
+  return sectionTables([
+    ['A run', leastSquaresRunSchema],
+    ['`task`', leastSquaresSchema],
+    ['A study (`aimsim study`)', studySchema],
+  ]);
 }
