@@ -1,5 +1,6 @@
 import { levenbergMarquardt } from 'ml-levenberg-marquardt';
 import { UserError } from '../core/errors.js';
+import { summarize } from '../core/stats.js';
 import { buildDevice, deviceFieldNames, type DeviceConfig } from '../devices/registry.js';
 import { resolveDevice } from '../devices/resolve.js';
 import type { DeviceResponse } from '../devices/response.js';
@@ -215,24 +216,32 @@ export interface ModelFit {
   symmetricPoint: number;
 }
 
-const mean = (values: number[]) => values.reduce((a, b) => a + b, 0) / values.length;
-const std = (values: number[]) => (values.length > 1 ? Math.sqrt(values.reduce((a, v) => a + (v - mean(values)) ** 2, 0) / (values.length - 1)) : 0);
+const mean = (values: number[]) => summarize(values).mean;
+
+/**
+ * The device-to-device spread of each fitted field, by its schema name: relative spreads of the
+ * step size, the bounds and the exponent, absolute ones of the asymmetries (aihwkit-model.md §2.1).
+ */
+const SPREADS: readonly [field: string, spread: string, relative: boolean][] = [
+  ['dwMin', 'dwMinDtod', true],
+  ['wMax', 'wMaxDtod', true],
+  ['wMin', 'wMinDtod', true],
+  ['upDown', 'upDownDtod', false],
+  ['gammaUp', 'gammaUpDtod', false],
+  ['gammaDown', 'gammaDownDtod', false],
+  ['powGamma', 'powGammaDtod', true],
+];
 
 /** The device-to-device spreads of the fitted fields that the model has, by their schema names. */
 function spreads(kind: FitModel, fits: DeviceFit[]): Record<string, number> {
   if (fits.length < 2) return {};
   const names = new Set(deviceFieldNames(kind));
-  const column = (field: string) => fits.map((f) => f.fields[field]!).filter((v) => v !== undefined);
   const out: Record<string, number> = {};
-  const relative = (field: string) => std(column(field)) / Math.abs(mean(column(field)));
-  // Relative spreads of the step size and the bounds, absolute ones of the asymmetries (§2.1).
-  if (fits[0]!.fields['dwMin'] !== undefined && names.has('dwMinDtod')) out['dwMinDtod'] = relative('dwMin');
-  if (fits[0]!.fields['wMax'] !== undefined && names.has('wMaxDtod')) out['wMaxDtod'] = relative('wMax');
-  if (fits[0]!.fields['wMin'] !== undefined && names.has('wMinDtod')) out['wMinDtod'] = relative('wMin');
-  if (fits[0]!.fields['upDown'] !== undefined && names.has('upDownDtod')) out['upDownDtod'] = std(column('upDown'));
-  if (fits[0]!.fields['gammaUp'] !== undefined && names.has('gammaUpDtod')) out['gammaUpDtod'] = std(column('gammaUp'));
-  if (fits[0]!.fields['gammaDown'] !== undefined && names.has('gammaDownDtod')) out['gammaDownDtod'] = std(column('gammaDown'));
-  if (fits[0]!.fields['powGamma'] !== undefined && names.has('powGammaDtod')) out['powGammaDtod'] = relative('powGamma');
+  for (const [field, spread, relative] of SPREADS) {
+    if (fits[0]!.fields[field] === undefined || !names.has(spread)) continue;
+    const { mean: m, std } = summarize(fits.map((f) => f.fields[field]!));
+    out[spread] = relative ? std / Math.abs(m) : std;
+  }
   return out;
 }
 

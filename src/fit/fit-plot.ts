@@ -1,3 +1,4 @@
+import { summarize } from '../core/stats.js';
 import { buildDevice } from '../devices/registry.js';
 import { resolveDevice } from '../devices/resolve.js';
 import type { DeviceConfig } from '../devices/registry.js';
@@ -22,9 +23,7 @@ export function fitPlotSpec(fit: ModelFit, traces: readonly Trace[]): Record<str
   const device = buildDevice(noisy, 1, Rng.stream(0, 'fit-plot'));
   const draws = Array.from({ length: DRAWS }, (_, d) => replayTrace(device, trace, Rng.stream(0, 'fit-plot', d)));
   const values = trace.weights.map((w, pulse) => {
-    const at = draws.map((draw) => draw[pulse]!);
-    const m = at.reduce((a, b) => a + b, 0) / DRAWS;
-    const s = Math.sqrt(at.reduce((a, b) => a + (b - m) ** 2, 0) / (DRAWS - 1));
+    const { mean: m, std: s } = summarize(draws.map((draw) => draw[pulse]!));
     return { pulse, data: w, model: mean[pulse]!, low: m - s, high: m + s };
   });
   const x = { field: 'pulse', type: 'quantitative', title: 'pulse' };

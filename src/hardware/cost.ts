@@ -1,6 +1,5 @@
 import { z } from 'zod';
 import type { TrainingAlgorithm } from '../algorithms/index.js';
-import { physicalParts } from '../algorithms/mapped.js';
 import { UserError } from '../core/errors.js';
 import { num } from '../devices/fields.js';
 
@@ -95,17 +94,11 @@ const analogUpdates = (kind: string, purpose: string, count: number) => (kind ==
 export function hardwareCost(algorithms: Record<string, TrainingAlgorithm>, hw: HardwareConstants): CostReport {
   const report: CostReport = { byPurpose: {}, byTile: {}, digital: zero(), total: zero() };
   for (const [layer, algorithm] of Object.entries(algorithms)) {
-    const flops = physicalParts(algorithm).reduce((sum, part) => {
-      for (const tile of Object.values(part.tiles())) {
-        const updates = Object.values(tile.counters.snapshot().updates).reduce((a, b) => a + b, 0);
-        sum += digitalFlops(part.kind, tile.rows, tile.cols, updates);
-      }
-      return sum;
-    }, 0);
-    report.digital.energy += flops * hw.flopEnergy;
-    report.digital.time += flops / hw.flopsPerSecond;
+    // A mapped layer's tiles are those of all its blocks, which share its kind.
+    let flops = 0;
     for (const [role, tile] of Object.entries(algorithm.tiles())) {
       const { pulses, reads, updates, slots } = tile.counters.snapshot();
+      flops += digitalFlops(algorithm.kind, tile.rows, tile.cols, Object.values(updates).reduce((a, b) => a + b, 0));
       const purposes = new Set([...Object.keys(pulses), ...Object.keys(reads), ...Object.keys(updates), ...Object.keys(slots)]);
       for (const purpose of purposes) {
         const p = pulses[purpose] ? pulses[purpose].up + pulses[purpose].down : 0;
@@ -121,6 +114,8 @@ export function hardwareCost(algorithms: Record<string, TrainingAlgorithm>, hw: 
         add(report.byTile, `${layer}/${role}`, cost);
       }
     }
+    report.digital.energy += flops * hw.flopEnergy;
+    report.digital.time += flops / hw.flopsPerSecond;
   }
   const analog = Object.values(report.byTile).reduce((sum, c) => ({ energy: sum.energy + c.energy, time: sum.time + c.time }), zero());
   report.total = { energy: analog.energy + report.digital.energy, time: analog.time + report.digital.time };

@@ -11,7 +11,8 @@
 import { kernelNames, setKernelThreads, type KernelName, type KernelThreads } from './threads.js';
 
 const GENERATION = 0;
-const PENDING = 1;
+/** Workers still to answer the current call; the caller waits on it. */
+export const PENDING = 1;
 const OP = 2;
 const ARENA = 3;
 const KERNEL = 4;

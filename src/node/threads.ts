@@ -11,7 +11,7 @@
  * (issue 21).
  */
 import { Worker } from 'node:worker_threads';
-import { DEAD, installKernelThreads, kernelWorkerBody, SharedMemoryKernelThreads } from '../kernels/pool.js';
+import { DEAD, PENDING, installKernelThreads, kernelWorkerBody, SharedMemoryKernelThreads } from '../kernels/pool.js';
 import { sharedModuleBytes } from '../kernels/wasm-gemm.js';
 
 // The worker: CommonJS, self-contained (no project imports), so it runs the same under tsx,
@@ -22,9 +22,6 @@ const onMessage = (handler) => parentPort.on('message', handler);
 const reply = (message) => parentPort.postMessage(message);
 const exit = () => process.exit(0);
 ${kernelWorkerBody}`;
-
-/** PENDING, the word the caller waits on (src/kernels/pool.ts). */
-const PENDING = 1;
 
 // The supervisor: starts the kernel workers, relays the caller's messages to them, and reports a
 // death. A worker that exits with code 0 was told to (Op.Exit); any other exit, or an error, is a

@@ -1,18 +1,9 @@
 import { z } from 'zod';
 import { LIMITS } from '../core/limits.js';
 
-const maxInputSize = z
-  .number()
-  .int()
-  .min(0)
-  .max(LIMITS.dimension)
-  .describe('most inputs (columns) on one tile; a wider layer is split over several tiles whose partial outputs are added digitally (aihwkit max_input_size, 512 by default there); 0 = no limit');
-const maxOutputSize = z
-  .number()
-  .int()
-  .min(0)
-  .max(LIMITS.dimension)
-  .describe('most outputs (rows) on one tile; a taller layer is split over several tiles (aihwkit max_output_size, 512 by default there); 0 = no limit');
+const tileLimit = (doc: string) => z.number().int().min(0).max(LIMITS.dimension).describe(`${doc}; 0 = no limit`);
+const maxInputSize = tileLimit('most inputs (columns) on one tile; a wider layer is split over several tiles whose partial outputs are added digitally (aihwkit max_input_size, 512 by default there)');
+const maxOutputSize = tileLimit('most outputs (rows) on one tile; a taller layer is split over several tiles (aihwkit max_output_size, 512 by default there)');
 
 /**
  * How a layer's weight matrix is laid onto physical tiles (aihwkit `MappingParameter`
