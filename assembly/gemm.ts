@@ -236,11 +236,101 @@ export function rankUpdate(w: usize, rows: i32, cols: i32, x: usize, d: usize, b
 }
 
 // ---- The pulsed update of linear-response devices (src/tile/update.ts `pulseLinearElement`) ----
-// xoshiro128** and the ziggurat normal of src/rng/rng.ts, replayed draw for draw. Math.log and
-// Math.exp (the ziggurat's rare slow path) are imported from JS so they round as there.
+// xoshiro128** and the ziggurat normal of src/rng/rng.ts, replayed draw for draw. The log and
+// exp of the ziggurat's rare slow path are fdlibm's, as in src/core/math.ts (stdlib's ports),
+// operation for operation: engines' own Math.log and Math.exp differ in the last bit.
 
-@external("env", "log") declare function jsLog(x: f64): f64;
-@external("env", "exp") declare function jsExp(x: f64): f64;
+const LN2_HI: f64 = 6.93147180369123816490e-01;
+const LN2_LO: f64 = 1.90821492927058770002e-10;
+
+@inline function highWord(x: f64): i32 {
+  return <i32>(reinterpret<u64>(x) >> 32);
+}
+
+@inline function withHighWord(x: f64, high: i32): f64 {
+  return reinterpret<f64>((reinterpret<u64>(x) & 0xffffffff) | (<u64><u32>high << 32));
+}
+
+/** fdlibm's log (stdlib math-base-special-ln). */
+export function fdlibmLog(x: f64): f64 {
+  if (x == 0.0) return -Infinity;
+  if (isNaN(x) || x < 0.0) return NaN;
+  let hx = highWord(x);
+  let k: i32 = 0;
+  if (hx < 0x00100000) {
+    k -= 54;
+    x *= 1.80143985094819840000e16;
+    hx = highWord(x);
+  }
+  if (hx >= 0x7ff00000) return x + x;
+  k += (hx >> 20) - 1023;
+  hx &= 0x000fffff;
+  let i: i32 = (hx + 0x95f64) & 0x100000;
+  x = withHighWord(x, hx | (i ^ 0x3ff00000));
+  k += i >> 20;
+  const f = x - 1.0;
+  const kf = <f64>k;
+  if ((0x000fffff & (2 + hx)) < 3) {
+    if (f == 0.0) {
+      if (k == 0) return 0.0;
+      return kf * LN2_HI + kf * LN2_LO;
+    }
+    const R = f * f * (0.5 - 0.33333333333333333 * f);
+    if (k == 0) return f - R;
+    return kf * LN2_HI - (R - kf * LN2_LO - f);
+  }
+  const s = f / (2.0 + f);
+  const z = s * s;
+  i = hx - 0x6147a;
+  const w = z * z;
+  const j: i32 = 0x6b851 - hx;
+  const t1 = w * (w == 0.0 ? 0.3999999999940942 : 0.3999999999940942 + w * (0.22222198432149784 + w * 0.15313837699209373));
+  const t2 = z * (w == 0.0 ? 0.6666666666666735 : 0.6666666666666735 + w * (0.2857142874366239 + w * (0.1818357216161805 + w * 0.14798198605116586)));
+  i |= j;
+  const R = t2 + t1;
+  if (i > 0) {
+    const hfsq = 0.5 * f * f;
+    if (k == 0) return f - (hfsq - s * (hfsq + R));
+    return kf * LN2_HI - (hfsq - (s * (hfsq + R) + kf * LN2_LO) - f);
+  }
+  if (k == 0) return f - s * (f - R);
+  return kf * LN2_HI - (s * (f - R) - kf * LN2_LO - f);
+}
+
+/** stdlib's ldexp: y·2^k by the exponent bits, one rounding for a subnormal result. */
+function ldexp(y: f64, k: i32): f64 {
+  if (k == 0 || y == 0.0 || !isFinite(y)) return y;
+  // y is a normal number here (exp's 1 − … lies in [0.5, 2]).
+  let e = ((highWord(y) >> 20) & 0x7ff) - 1023 + k;
+  if (e < -1074) return y < 0.0 ? -0.0 : 0.0;
+  if (e > 1023) return y < 0.0 ? -Infinity : Infinity;
+  let m: f64 = 1.0;
+  if (e <= -1023) {
+    e += 52;
+    m = 2.220446049250313e-16;
+  }
+  const high = (highWord(y) & <i32>0x800fffff) | ((e + 1023) << 20);
+  return m * withHighWord(y, high);
+}
+
+/** fdlibm's exp (stdlib math-base-special-exp). */
+export function fdlibmExp(x: f64): f64 {
+  if (isNaN(x) || x == Infinity) return x;
+  if (x == -Infinity) return 0.0;
+  if (x > 7.09782712893383973096e2) return Infinity;
+  if (x < -7.45133219101941108420e2) return 0.0;
+  const nearZero: f64 = 1.0 / <f64>(1 << 28);
+  if (x > -nearZero && x < nearZero) return 1.0 + x;
+  const k = x < 0.0 ? Math.ceil(1.44269504088896338700 * x - 0.5) : Math.floor(1.44269504088896338700 * x + 0.5);
+  const hi = x - k * LN2_HI;
+  const lo = k * LN2_LO;
+  const r = hi - lo;
+  const t = r * r;
+  const p = t == 0.0 ? 0.16666666666666602 : 0.16666666666666602 + t * (-0.0027777777777015593 + t * (0.00006613756321437934 + t * (-0.0000016533902205465252 + t * 4.1381367970572385e-8)));
+  const c = r - t * p;
+  const y = 1.0 - (lo - (r * c) / (2.0 - c) - hi);
+  return ldexp(y, <i32>k);
+}
 
 let s0: u32 = 0;
 let s1: u32 = 0;
@@ -283,15 +373,15 @@ function normalSlow(hz: i32, iz: i32): f64 {
       let x: f64;
       let y: f64;
       do {
-        x = -jsLog((<f64>nextU32() + 0.5) * U32_TO_UNIT) / ZIGGURAT_R;
-        y = -jsLog((<f64>nextU32() + 0.5) * U32_TO_UNIT);
+        x = -fdlibmLog((<f64>nextU32() + 0.5) * U32_TO_UNIT) / ZIGGURAT_R;
+        y = -fdlibmLog((<f64>nextU32() + 0.5) * U32_TO_UNIT);
       } while (y + y < x * x);
       return hz > 0 ? ZIGGURAT_R + x : -ZIGGURAT_R - x;
     }
     const x = <f64>hz * load<f64>(zw + (<usize>iz << 3));
     const fi = load<f64>(zf + (<usize>iz << 3));
     const fp = load<f64>(zf + (<usize>(iz - 1) << 3));
-    if (fi + <f64>nextU32() * U32_TO_UNIT * (fp - fi) < jsExp(-0.5 * x * x)) return x;
+    if (fi + <f64>nextU32() * U32_TO_UNIT * (fp - fi) < fdlibmExp(-0.5 * x * x)) return x;
     const u = nextU32();
     iz = <i32>(u & 127);
     hz = <i32>u >> 7;

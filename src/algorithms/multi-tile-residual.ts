@@ -7,6 +7,7 @@ import { updateSchema } from '../tile/update-config.js';
 import { CompositeMvm, readColumn, writeColumn } from './composite.js';
 import { tileOptions } from './single-array.js';
 import { buildReport, postUpdateStep, sample, type AlgorithmReport, type AlgorithmSetup, type AlgorithmState, type TrainingAlgorithm } from './types.js';
+import { pow } from '../core/math.js';
 
 const positiveArray = (doc: string) => z.array(z.number().gt(0)).optional().describe(doc);
 
@@ -89,10 +90,10 @@ export class MultiTileResidual implements TrainingAlgorithm {
     if (config.transferEveryVec && config.transferEveryVec.length !== last) throw new UserError('algorithm.transferEveryVec', config.transferEveryVec, `must have tiles − 1 = ${last} entries`);
     if (config.transferLrVec && config.transferLrVec.length !== last) throw new UserError('algorithm.transferLrVec', config.transferLrVec, `must have tiles − 1 = ${last} entries`);
     this.tileArray = Array.from({ length: n }, (_, i) => new AnalogTile({ ...tileOptions(setup, i === 0 ? setup.device : (setup.slowDevice ?? setup.device)), name: `${name}/tile-${i}` }));
-    this.periods = Array.from({ length: last }, (_, i) => Math.max(1, Math.round(config.transferEveryVec?.[i] ?? config.transferEvery * config.transferEveryGrowth ** i)));
+    this.periods = Array.from({ length: last }, (_, i) => Math.max(1, Math.round(config.transferEveryVec?.[i] ?? config.transferEvery * pow(config.transferEveryGrowth, i))));
     this.firstPeriod = config.transferEveryVec?.[0] ?? config.transferEvery;
-    this.transferLrs = Array.from({ length: last }, (_, i) => config.transferLrVec?.[i] ?? config.transferLr * config.transferLrGrowth ** i);
-    this.scales = Array.from({ length: n }, (_, i) => config.gamma ** (last - i));
+    this.transferLrs = Array.from({ length: last }, (_, i) => config.transferLrVec?.[i] ?? config.transferLr * pow(config.transferLrGrowth, i));
+    this.scales = Array.from({ length: n }, (_, i) => pow(config.gamma, last - i));
     this.mvm = new CompositeMvm(setup, name);
     this.composite = new Float64Array(this.rows * this.cols);
     this.localUpdates = new Array<number>(n).fill(0);

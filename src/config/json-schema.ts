@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { algorithmPresets, algorithmSchemas, type AlgorithmKind } from '../algorithms/registry.js';
 import { devicePresets } from '../devices/presets.js';
-import { deviceKinds, deviceModels } from '../devices/registry.js';
+import { deviceKinds, deviceModels, type DeviceKind } from '../devices/registry.js';
 import { experimentSchema } from './experiment.js';
 
 type JsonSchema = Record<string, unknown>;
@@ -11,6 +11,11 @@ function fieldsOf(schema: z.ZodObject, drop: string): Record<string, JsonSchema>
   const json = z.toJSONSchema(schema, { io: 'input', unrepresentable: 'any' }) as { properties?: Record<string, JsonSchema> };
   const { [drop]: _dropped, ...rest } = json.properties ?? {};
   return rest;
+}
+
+/** The fields of one device kind as JSON Schema properties (type, default, range, doc): the playground's form. */
+export function deviceFieldsJsonSchema(kind: DeviceKind): Record<string, JsonSchema> {
+  return fieldsOf(deviceModels[kind].schema as unknown as z.ZodObject, 'kind');
 }
 
 /**
@@ -27,7 +32,7 @@ export function deviceJsonSchema(description: string): JsonSchema {
         type: 'object',
         title: kind,
         description: `a ${kind} device: a preset of this kind or the kind itself, with fields overridden`,
-        properties: { preset: { enum: [...devicePresets.filter((p) => p.kind === kind).map((p) => p.name), kind] }, ...fieldsOf(deviceModels[kind].schema as unknown as z.ZodObject, 'kind') },
+        properties: { preset: { enum: [...devicePresets.filter((p) => p.kind === kind).map((p) => p.name), kind] }, ...deviceFieldsJsonSchema(kind) },
         required: ['preset'],
         additionalProperties: false,
       })),

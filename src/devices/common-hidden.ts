@@ -1,5 +1,6 @@
 import type { Rng } from '../rng/index.js';
 import type { CommonHidden } from './response.js';
+import { exp } from '../core/math.js';
 
 /** The fields `populateCommonHidden` reads: the pulsed-device fields of fields.ts. */
 export interface PulsedDeviceConfig {
@@ -58,7 +59,7 @@ export function populateCommonHidden(config: PulsedDeviceConfig, size: number, r
   for (let k = 0; k < size; k++) {
     let hi = config.wMax * (1 + config.wMaxDtod * xiMax[k]!);
     let lo = config.wMin * (1 + config.wMinDtod * xiMin[k]!);
-    const gain = config.dwMinDtodLogNormal ? Math.exp(config.dwMinDtod * xiGain[k]!) : 1 + config.dwMinDtod * xiGain[k]!;
+    const gain = config.dwMinDtodLogNormal ? exp(config.dwMinDtod * xiGain[k]!) : 1 + config.dwMinDtod * xiGain[k]!;
     const r = config.upDownDtod * xiUpDown[k]!;
     // The up/down bias lowers only one side (papers.md §1.5(c) caution; aihwkit populate).
     let up = dwMin * (gain + r + Math.min(upDown, 0));

@@ -6,6 +6,7 @@ import { multiplicativePulse } from './pulse-loop.js';
 import { populateCommonHidden } from './common-hidden.js';
 import { solveSymmetricPoint } from './symmetric-point.js';
 import { checkBounds } from './refinements.js';
+import { exp } from '../core/math.js';
 
 /** ExpStepDevice (aihwkit-model.md §2.2): exponential saturation of the steps. */
 export const expStepSchema = z
@@ -37,11 +38,11 @@ export const expStep: DeviceModel<ExpStepConfig> = {
     const { aUp, aDown, gammaUp, gammaDown, a, b, dwMinStd: sigma, dwMinStdAdd, dwMinStdSlope } = config;
     const complexNoise = sigma > 0 && (dwMinStdAdd !== 0 || dwMinStdSlope !== 0);
     const z = (k: number, g: number) => (2 * a * g) / (bmax[k]! - bmin[k]!) + b;
-    const expectedUp = (k: number, g: number) => Math.max(1 - aUp * Math.exp(gammaUp * z(k, g)), 0) * scaleUp[k]!;
-    const expectedDown = (k: number, g: number) => Math.max(1 - aDown * Math.exp(-gammaDown * z(k, g)), 0) * scaleDown[k]!;
+    const expectedUp = (k: number, g: number) => Math.max(1 - aUp * exp(gammaUp * z(k, g)), 0) * scaleUp[k]!;
+    const expectedDown = (k: number, g: number) => Math.max(1 - aDown * exp(-gammaDown * z(k, g)), 0) * scaleDown[k]!;
     const plain = multiplicativePulse(expectedUp, expectedDown, sigma);
     // Granularity: the down step at w = 0, else dwMin (aihwkit-model.md §2.1).
-    const yDownAtZero = Math.max(1 - aDown * Math.exp(-gammaDown * b), 0);
+    const yDownAtZero = Math.max(1 - aDown * exp(-gammaDown * b), 0);
     const device: DeviceResponse = {
       kind: 'exp-step',
       size,

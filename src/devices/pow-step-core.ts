@@ -3,6 +3,7 @@ import { drawNormals } from './common-hidden.js';
 import type { CommonHidden, DeviceResponse } from './response.js';
 import { multiplicativePulse } from './pulse-loop.js';
 import { solveSymmetricPoint } from './symmetric-point.js';
+import { pow } from '../core/math.js';
 
 /** The exponent fields shared by pow-step and pow-step-reference. */
 export interface PowExponentConfig {
@@ -51,17 +52,17 @@ export function powResponse(
   const sigma = config.dwMinStd;
   const expectedUp = (k: number, g: number) => {
     const span = bmax[k]! - bmin[k]!;
-    return span > 0 ? scaleUp[k]! * Math.pow(Math.max(bmax[k]! - g, 0) / span, gammaUp[k]!) : 0;
+    return span > 0 ? scaleUp[k]! * pow(Math.max(bmax[k]! - g, 0) / span, gammaUp[k]!) : 0;
   };
   const expectedDown = (k: number, g: number) => {
     const span = bmax[k]! - bmin[k]!;
-    return span > 0 ? scaleDown[k]! * Math.pow(Math.max(g - bmin[k]!, 0) / span, gammaDown[k]!) : 0;
+    return span > 0 ? scaleDown[k]! * pow(Math.max(g - bmin[k]!, 0) / span, gammaDown[k]!) : 0;
   };
   const device: DeviceResponse = {
     kind,
     size,
     hidden,
-    granularity: config.dwMin * Math.pow(0.5, config.powGamma),
+    granularity: config.dwMin * pow(0.5, config.powGamma),
     writeNoise,
     applyWriteNoiseOnSet,
     resetStd: config.resetStd,
@@ -77,7 +78,7 @@ export function powResponse(
       const up = scaleUp[k]!;
       const down = scaleDown[k]!;
       if (gu === gammaDown[k]! && gu > 0 && up > 0 && down > 0) {
-        const rho = Math.pow(down / up, 1 / gu);
+        const rho = pow(down / up, 1 / gu);
         return (bmax[k]! + rho * bmin[k]!) / (1 + rho);
       }
       return solveSymmetricPoint(device, k);

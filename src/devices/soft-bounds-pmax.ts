@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { cLinField, flag, num, pulsedFields, writeNoiseFields } from './fields.js';
 import type { DeviceModel } from './model.js';
 import { softBounds, type SoftBoundsConfig } from './soft-bounds.js';
+import { exp } from '../core/math.js';
 
 const { dwMin: _dwMin, wMax: _wMax, wMin: _wMin, upDown: _upDown, ...variationFields } = pulsedFields;
 
@@ -32,7 +33,7 @@ export type SoftBoundsPmaxConfig = z.output<typeof softBoundsPmaxSchema>;
 /** The reparametrisation B = (range_max − range_min)/(1 − e^{−p_max·α}) of aihwkit-model.md §2.2. */
 export function pmaxToSoftBounds(config: SoftBoundsPmaxConfig): SoftBoundsConfig {
   const { kind: _kind, pMax, alpha, rangeMin, rangeMax, ...rest } = config;
-  const b = (rangeMax - rangeMin) / (1 - Math.exp(-pMax * alpha));
+  const b = (rangeMax - rangeMin) / (1 - exp(-pMax * alpha));
   return {
     ...rest,
     kind: 'soft-bounds',

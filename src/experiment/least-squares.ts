@@ -10,6 +10,7 @@ import { ioSchema } from '../tile/io-config.js';
 import { updateOverridesSchema, updateSchema } from '../tile/update-config.js';
 import { calibrateAlgorithm, calibrationSchema, checkCalibrationArrays } from '../calibration/index.js';
 import { Rng } from '../rng/index.js';
+import { yieldToEventLoop } from '../core/yield.js';
 
 const deviceField = z
   .union([z.string(), z.object({ preset: z.string() }).loose()])
@@ -72,6 +73,8 @@ export interface LeastSquaresResult {
   diagnostics: Record<string, number>;
   /** Total pulses (all tiles and purposes, calibration included) at each recorded step. */
   pulses: number[];
+  /** The step a live run was stopped at, before its last one (absent for a finished run). */
+  stoppedAt?: number;
 }
 
 /**
@@ -83,10 +86,31 @@ export function runLeastSquares(input: unknown): LeastSquaresResult {
   return prepareLeastSquares(input).train();
 }
 
+/** One recorded point of a least-squares run, with the weights then (a copy). */
+export interface LeastSquaresRecord {
+  step: number;
+  distance: number;
+  loss: number;
+  pulses: number;
+  weights: Float64Array;
+}
+
+/** A live run (the playground): records as they are made, stopped by `signal` after the current step. */
+export interface LeastSquaresLiveOptions {
+  signal?: AbortSignal;
+  onRecord?: (record: LeastSquaresRecord) => void;
+}
+
 /** A validated run, ready to train; `cycleCost` is its P-SP26 pulse-cycle cost model (N + K·BL). */
 export interface PreparedLeastSquares {
   train(): LeastSquaresResult;
+  /** The same steps and numbers as `train`, yielding to the event loop now and then. */
+  trainLive(options: LeastSquaresLiveOptions): Promise<LeastSquaresResult>;
   cycleCost: { calibration: number; bl: number };
+  /** The optimum W* the distance is measured to (outputs × inputs). */
+  optimum: Float64Array;
+  rows: number;
+  cols: number;
 }
 
 /** Validates and builds everything (task, devices, algorithm); `train()` then runs it. */
@@ -112,13 +136,35 @@ export function prepareLeastSquares(input: unknown): PreparedLeastSquares {
   const tiles = algorithm.tiles();
   if (run.calibration) checkCalibrationArrays(tiles, run.calibration.arrays, 'run.calibration.arrays');
   const batch = run.batch ?? task.data?.samples ?? 1;
+  const start = () => {
+    if (run.calibration) calibrateAlgorithm(tiles, run.calibration, run.seed);
+    const initial = initialWeights(run, rows, cols);
+    if (initial) algorithm.setWeights(initial);
+    return new LeastSquaresTraining(run, batch, task, algorithm, algorithmConfig.kind);
+  };
   return {
     cycleCost: { calibration: run.calibration?.pulses ?? 0, bl: updateSchema.parse({ ...presetUpdate, ...run.update }).desiredBl },
+    optimum: task.optimum,
+    rows,
+    cols,
     train: () => {
-      if (run.calibration) calibrateAlgorithm(tiles, run.calibration, run.seed);
-      const initial = initialWeights(run, rows, cols);
-      if (initial) algorithm.setWeights(initial);
-      return train(run, batch, task, algorithm, algorithmConfig.kind);
+      const training = start();
+      while (training.step < run.steps) training.advance();
+      return training.result();
+    },
+    trainLive: async (options) => {
+      const training = start();
+      training.onRecord = options.onRecord;
+      training.record();
+      let lastYield = Date.now();
+      while (training.step < run.steps && !options.signal?.aborted) {
+        training.advance();
+        if (Date.now() - lastYield > 50) {
+          await yieldToEventLoop();
+          lastYield = Date.now();
+        }
+      }
+      return training.result();
     },
   };
 }
@@ -139,60 +185,98 @@ function initialWeights(run: z.output<typeof leastSquaresRunSchema>, rows: numbe
   return new Float64Array(rows * cols).fill(run.initialWeight);
 }
 
-function train(run: z.output<typeof leastSquaresRunSchema>, batch: number, task: LeastSquaresTask, algorithm: TrainingAlgorithm, kind: string): LeastSquaresResult {
-  const steps: number[] = [];
-  const distance: number[] = [];
-  const loss: number[] = [];
-  const pulses: number[] = [];
-  const record = (step: number) => {
-    const w = algorithm.weights();
-    pulses.push(algorithm.report().totalPulses);
-    steps.push(step);
-    distance.push(task.distance(w));
-    loss.push(task.loss(w));
-  };
-  record(0);
-  const scale = run.reduction === 'mean' ? 1 / batch : 1;
-  const noise = run.gradientNoise > 0 ? Rng.stream(run.seed, 'least-squares', 'gradient-noise') : null;
-  let epochLoss = 0;
-  for (let step = 1; step <= run.steps; step++) {
-    const { x, y } = task.batch(batch);
+/**
+ * The steps of a run, one at a time: y_pred − y through the analog forward, the update, the
+ * papers' digital gradient noise, warm-start epochs, and a record every `evaluateEvery` steps.
+ */
+class LeastSquaresTraining {
+  step = 0;
+  onRecord: ((record: LeastSquaresRecord) => void) | undefined;
+  private readonly steps: number[] = [];
+  private readonly distance: number[] = [];
+  private readonly loss: number[] = [];
+  private readonly pulses: number[] = [];
+  private readonly scale: number;
+  private readonly noise: Rng | null;
+  private epochLoss = 0;
+
+  private readonly run: z.output<typeof leastSquaresRunSchema>;
+  private readonly batch: number;
+  private readonly task: LeastSquaresTask;
+  private readonly algorithm: TrainingAlgorithm;
+  private readonly kind: string;
+
+  constructor(run: z.output<typeof leastSquaresRunSchema>, batch: number, task: LeastSquaresTask, algorithm: TrainingAlgorithm, kind: string) {
+    this.run = run;
+    this.batch = batch;
+    this.task = task;
+    this.algorithm = algorithm;
+    this.kind = kind;
+    this.scale = run.reduction === 'mean' ? 1 / batch : 1;
+    this.noise = run.gradientNoise > 0 ? Rng.stream(run.seed, 'least-squares', 'gradient-noise') : null;
+  }
+
+  /** Records the metrics at the current step (step 0 is recorded before the first advance). */
+  record(): void {
+    if (this.steps.at(-1) === this.step) return;
+    const w = this.algorithm.weights();
+    const point = { step: this.step, distance: this.task.distance(w), loss: this.task.loss(w), pulses: this.algorithm.report().totalPulses };
+    this.steps.push(point.step);
+    this.distance.push(point.distance);
+    this.loss.push(point.loss);
+    this.pulses.push(point.pulses);
+    this.onRecord?.({ ...point, weights: Float64Array.from(w) });
+  }
+
+  advance(): void {
+    if (this.step === 0) this.record();
+    const { run, batch, algorithm } = this;
+    const step = ++this.step;
+    const { x, y } = this.task.batch(batch);
     const prediction = algorithm.forward(x, batch);
     for (let k = 0; k < prediction.length; k++) {
       prediction[k] = prediction[k]! - y[k]!;
-      epochLoss += (0.5 * prediction[k]! ** 2) / batch;
-      prediction[k] = prediction[k]! * scale;
+      this.epochLoss += (0.5 * prediction[k]! ** 2) / batch;
+      prediction[k] = prediction[k]! * this.scale;
     }
     algorithm.update(x, prediction, batch, run.lr);
-    if (noise) {
+    if (this.noise) {
       // The papers' digital baseline: W −= lr·σ·ξ on top of the exact step.
       const w = Float64Array.from(algorithm.weights());
-      for (let k = 0; k < w.length; k++) w[k] = w[k]! - run.lr * run.gradientNoise * noise.normal();
+      for (let k = 0; k < w.length; k++) w[k] = w[k]! - run.lr * run.gradientNoise * this.noise.normal();
       algorithm.setWeights(w);
     }
     if (run.epochSteps !== undefined && step % run.epochSteps === 0) {
-      algorithm.endEpoch?.(epochLoss / run.epochSteps);
-      epochLoss = 0;
+      algorithm.endEpoch?.(this.epochLoss / run.epochSteps);
+      this.epochLoss = 0;
     }
-    if (step % run.evaluateEvery === 0 || step === run.steps) record(step);
+    if (step % run.evaluateEvery === 0 || step === run.steps) this.record();
   }
-  const from = Math.max(1, Math.floor(distance.length * 0.8));
-  const mean = (v: number[]) => v.reduce((s, x) => s + x, 0) / v.length;
-  return {
-    name: run.name,
-    algorithm: kind,
-    seed: run.seed,
-    steps,
-    distance,
-    loss,
-    finalDistance: distance[distance.length - 1]!,
-    tailDistance: mean(distance.slice(from)),
-    tailExcessLoss: mean(loss.slice(from)) - task.optimalLoss,
-    optimalLoss: task.optimalLoss,
-    weights: Array.from(algorithm.weights()),
-    optimum: Array.from(task.optimum),
-    report: algorithm.report(),
-    diagnostics: algorithm.diagnostics?.() ?? {},
-    pulses,
-  };
+
+  /** The run's result; a run stopped early records its last step and says where it stopped. */
+  result(): LeastSquaresResult {
+    this.record();
+    const { distance, loss, task, algorithm } = this;
+    const from = Math.max(1, Math.floor(distance.length * 0.8));
+    const mean = (v: number[]) => v.reduce((s, x) => s + x, 0) / v.length;
+    const result: LeastSquaresResult = {
+      name: this.run.name,
+      algorithm: this.kind,
+      seed: this.run.seed,
+      steps: this.steps,
+      distance,
+      loss,
+      finalDistance: distance[distance.length - 1]!,
+      tailDistance: mean(distance.slice(from)),
+      tailExcessLoss: mean(loss.slice(from)) - task.optimalLoss,
+      optimalLoss: task.optimalLoss,
+      weights: Array.from(algorithm.weights()),
+      optimum: Array.from(task.optimum),
+      report: algorithm.report(),
+      diagnostics: algorithm.diagnostics?.() ?? {},
+      pulses: this.pulses,
+    };
+    if (this.step < this.run.steps) result.stoppedAt = this.step;
+    return result;
+  }
 }

@@ -19,6 +19,7 @@ import { withForwardPurpose } from '../tile/read-purpose.js';
 import { combineCost, hardwareConstants, hardwareCost, type CostReport } from '../hardware/cost.js';
 import { evaluateInference, inferenceSchema, type InferenceResult } from '../inference/index.js';
 import { histogram, type EpochMetrics, type ExperimentResult, type LayerSnapshot } from './result.js';
+import { pow } from '../core/math.js';
 
 export { buildNetwork } from './build-network.js';
 export { planNetwork, describeNetwork, type LayerPlan } from './network-plan.js';
@@ -37,6 +38,24 @@ function snapshot(algorithm: TrainingAlgorithm): LayerSnapshot {
   return { weights: histogram(algorithm.weights()), symmetricPoints };
 }
 
+function liveEvent(network: Sequential, epoch: number, batch: number): LiveEvent {
+  const pulsesByPurpose: Record<string, number> = {};
+  const pulsesByTile: Record<string, number> = {};
+  for (const [key, n] of Object.entries(pulseTotals(network))) {
+    if (key.startsWith('tile:')) pulsesByTile[key.slice(5)] = n;
+    else pulsesByPurpose[key] = n;
+  }
+  const layers: LiveEvent['layers'] = {};
+  for (const [name, algorithm] of Object.entries(network.algorithms())) {
+    const parts = physicalParts(algorithm);
+    const tiles = parts.length === 1 ? parts[0]!.tiles() : {};
+    const gradient = tiles['fast'] ?? tiles['array'];
+    const symmetricPoints = gradient && gradient.rows === algorithm.rows && gradient.cols === algorithm.cols ? gradient.symmetricPoints() : null;
+    layers[name] = { rows: algorithm.rows, cols: algorithm.cols, weights: Float64Array.from(algorithm.weights()), symmetricPoints };
+  }
+  return { type: 'live', epoch, batch, pulsesByPurpose, pulsesByTile, layers };
+}
+
 function concatenate(arrays: readonly Float64Array[]): Float64Array {
   if (arrays.length === 1) return arrays[0]!;
   const out = new Float64Array(arrays.reduce((n, a) => n + a.length, 0));
@@ -51,10 +70,25 @@ function concatenate(arrays: readonly Float64Array[]): Float64Array {
 export type RunEvent =
   | { type: 'start'; batchesPerEpoch: number; epochs: number; dataset: string; network: string; memory: MemoryEstimate; changedFromDefaults: Record<string, unknown> }
   | { type: 'batch'; epoch: number; batch: number; batchesPerEpoch: number; loss: number }
+  | LiveEvent
   | { type: 'epoch'; metrics: EpochMetrics }
   | { type: 'checkpoint'; checkpoint: Checkpoint }
   | { type: 'inference'; result: InferenceResult }
   | { type: 'done'; result: ExperimentResult };
+
+/**
+ * What a live view draws during a run (`RunOptions.liveEvery`): the pulses so far (summed over
+ * layers by purpose, and by layer and tile), and every analog layer's weights and the effective
+ * SPs of its gradient array (null for a mapped layer, whose tiles differ in shape). Copies.
+ */
+export interface LiveEvent {
+  type: 'live';
+  epoch: number;
+  batch: number;
+  pulsesByPurpose: Record<string, number>;
+  pulsesByTile: Record<string, number>;
+  layers: Record<string, { rows: number; cols: number; weights: Float64Array; symmetricPoints: Float64Array | null }>;
+}
 
 export interface RunOptions {
   /** Stops the run after the current batch; the result is `partial` and a checkpoint event is sent. */
@@ -68,6 +102,8 @@ export interface RunOptions {
   memoryLimit?: { bytes: number; source: string };
   /** The result of `prepareExperiment` for this input, when the caller made it already. */
   prepared?: PreparedExperiment;
+  /** Send a `live` event every this many batches (and at the end of every epoch); 0 = never. */
+  liveEvery?: number;
 }
 
 /**
@@ -249,7 +285,7 @@ export async function runExperiment(input: unknown, options: RunOptions = {}): P
     const costAtStart = hardware ? hardwareCost(algorithms, hardware) : null;
     // The shuffle stream before this epoch's permutation: what a mid-epoch checkpoint restores.
     const epochShuffle = shuffle.saveState();
-    const lr = config.training.lr * (lrDecayEvery ? lrDecayFactor ** Math.floor((epoch - 1) / lrDecayEvery) : 1);
+    const lr = config.training.lr * (lrDecayEvery ? pow(lrDecayFactor, Math.floor((epoch - 1) / lrDecayEvery)) : 1);
     let { lossSum, seen } = carried;
     const earlierSeconds = carried.seconds;
     // The hardware estimate of a resumed epoch covers the part after the resume (docs/hardware-cost.md).
@@ -269,6 +305,7 @@ export async function runExperiment(input: unknown, options: RunOptions = {}): P
       lossSum += loss * indices.length;
       seen += indices.length;
       options.onEvent?.({ type: 'batch', epoch, batch: b + 1, batchesPerEpoch, loss });
+      if (options.liveEvery && options.onEvent && ((b + 1) % options.liveEvery === 0 || b + 1 === batches.length)) options.onEvent(liveEvent(network, epoch, b + 1));
       // Let the event loop run now and then, so an AbortSignal, Ctrl-C or a UI can act.
       if (Date.now() - lastYield > 50) {
         await yieldToEventLoop();

@@ -6,6 +6,7 @@ import { resolveDevice } from '../devices/resolve.js';
 import type { DeviceResponse } from '../devices/response.js';
 import { Rng } from '../rng/index.js';
 import { stepsOf, type Steps, type Trace } from './traces.js';
+import { exp, log } from '../core/math.js';
 
 export const fitModels = ['soft-bounds', 'linear-step', 'pow-step', 'exp-step', 'piecewise-step', 'limited-state'] as const;
 export type FitModel = (typeof fitModels)[number];
@@ -81,7 +82,7 @@ const MODELS: Record<FitModel, ModelSpec> = {
   'exp-step': {
     parameters: () => [dwMin, upDown, plain('aUp', 0.1, 1e-9, 1e6), plain('aDown', 0.1, 1e-9, 1e6), plain('gammaUp', 2, 1e-6, 50), plain('gammaDown', 2, 1e-6, 50)],
     starts: (d) =>
-      [1, 3, 10].map((gamma) => ({ gammaUp: gamma, gammaDown: gamma, aUp: Math.exp((-gamma * 2 * d.hi) / d.range), aDown: Math.exp((gamma * 2 * d.lo) / d.range) })),
+      [1, 3, 10].map((gamma) => ({ gammaUp: gamma, gammaDown: gamma, aUp: exp((-gamma * 2 * d.hi) / d.range), aDown: exp((gamma * 2 * d.lo) / d.range) })),
     fixed: (d) => ({ wMax: d.hi, wMin: d.lo, a: 1, b: 0 }),
     relativeNoise: true,
     dataParameters: 2,
@@ -266,7 +267,7 @@ export function fitModel(kind: FitModel, traces: readonly Trace[]): ModelFit {
     kind,
     devices: fits,
     config: { kind, ...fitted },
-    bic: n * Math.log(Math.max(rss, 1e-300) / n) + k * Math.log(n),
+    bic: n * log(Math.max(rss, 1e-300) / n) + k * log(n),
     parameters: k,
     states: (hidden.bmax[0]! - hidden.bmin[0]!) / device.granularity,
     symmetricPoint: device.symmetricPoint(0),

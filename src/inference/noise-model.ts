@@ -1,5 +1,6 @@
 import type { Rng } from '../rng/index.js';
 import type { NoiseModelConfig } from './config.js';
+import { log, pow } from '../core/math.js';
 
 /** aihwkit's clip of |w|max before it divides (inference/converter/conductance.py _ZERO_CLIP). */
 const ZERO_CLIP = 1e-7;
@@ -76,8 +77,8 @@ export class NoiseModel {
       let std: number;
       if (config.kind === 'pcm') {
         const relative = Math.max(Math.abs(target[k]! / config.gMax), ZERO_CLIP);
-        mean = Math.min(Math.max(-0.0155 * Math.log(relative) + 0.0244, 0.049), 0.1);
-        std = Math.min(Math.max(-0.0125 * Math.log(relative) - 0.0059, 0.008), 0.045);
+        mean = Math.min(Math.max(-0.0155 * log(relative) + 0.0244, 0.049), 0.1);
+        std = Math.min(Math.max(-0.0125 * log(relative) - 0.0059, 0.008), 0.045);
       } else {
         mean = config.nuMean;
         std = config.nuStd;
@@ -94,14 +95,14 @@ export class NoiseModel {
   drift(programmed: Float64Array, nu: Float64Array, t: number, rng: Rng): Float64Array {
     const { config } = this;
     const time = t + config.t0;
-    const logTerm = Math.sqrt(Math.log((time + config.tRead) / (2 * config.tRead)));
+    const logTerm = Math.sqrt(log((time + config.tRead) / (2 * config.tRead)));
     const out = new Float64Array(programmed.length);
     for (let k = 0; k < programmed.length; k++) {
       const g = programmed[k]!;
-      const drifted = time > config.t0 ? g * (time / config.t0) ** -nu[k]! : g;
+      const drifted = time > config.t0 ? g * pow(time / config.t0, -nu[k]!) : g;
       let sigma: number;
       if (config.kind === 'pcm') {
-        const qs = Math.min(0.0088 / Math.max((Math.abs(g) / config.gMax) ** 0.65, 1e-3), 0.2);
+        const qs = Math.min(0.0088 / Math.max(pow(Math.abs(g) / config.gMax, 0.65), 1e-3), 0.2);
         sigma = Math.abs(drifted) * qs * logTerm;
       } else {
         sigma = Math.abs(drifted / config.gMax) * logTerm;

@@ -106,7 +106,7 @@ onMessage((m) => {
     reply('ready');
   } else if (m.type === 'register') {
     try {
-      const env = { memory: m.memory, log: Math.log, exp: Math.exp, abort() { throw new Error('wasm abort'); } };
+      const env = { memory: m.memory, abort() { throw new Error('wasm abort'); } };
       const e = new WebAssembly.Instance(mod, { env }).exports;
       e.setZigguratTables(m.tables, m.tables + 1024, m.tables + 2048, m.tables + 3072);
       instances.set(m.id, e);

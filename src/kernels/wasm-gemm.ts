@@ -15,6 +15,9 @@ interface WasmApi {
 
 /** The exports of assembly/gemm.ts (pointers are byte offsets into the instance's memory). */
 export interface WasmKernels {
+  /** fdlibm's log and exp, those of src/core/math.ts (the ziggurat's slow path uses them). */
+  fdlibmLog(x: number): number;
+  fdlibmExp(x: number): number;
   gemmNN(w: number, rows: number, cols: number, xi: number, y: number, batch: number): void;
   gemmNNRows(w: number, rowStart: number, rowEnd: number, rows: number, cols: number, xi: number, y: number, batch: number): void;
   gemmTN(w: number, rows: number, cols: number, x: number, y: number, batch: number): void;
@@ -81,8 +84,6 @@ function instantiate(memory: WasmMemory, shared = false): WasmKernels {
   const api = wasmApi()!;
   const env = {
     memory,
-    log: Math.log,
-    exp: Math.exp,
     abort: () => {
       throw new Error('aimsim internal error: wasm abort');
     },
@@ -105,6 +106,13 @@ function sharedInstance(): { kernels: WasmKernels; memory: WasmMemory } {
     shared = { kernels: instantiate(memory), memory };
   }
   return shared;
+}
+
+/** The Wasm module's own log and exp (for the test that they round as src/core/math.ts does), or null without Wasm. */
+export function wasmLogExp(): { log: (x: number) => number; exp: (x: number) => number } | null {
+  if (!wasmAvailable()) return null;
+  const { kernels } = sharedInstance();
+  return { log: kernels.fdlibmLog, exp: kernels.fdlibmExp };
 }
 
 /** Makes the shared memory at least `bytes` long past BASE. */

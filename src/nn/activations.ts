@@ -1,5 +1,6 @@
 import type { TrainingAlgorithm } from '../algorithms/index.js';
 import type { Layer, Shape } from './layer.js';
+import { exp, tanh } from '../core/math.js';
 
 type Kind = 'relu' | 'sigmoid' | 'tanh';
 
@@ -22,7 +23,7 @@ export class Activation implements Layer {
     const y = new Float64Array(x.length);
     for (let k = 0; k < x.length; k++) {
       const v = x[k]!;
-      y[k] = this.kind === 'relu' ? (v > 0 ? v : 0) : this.kind === 'sigmoid' ? 1 / (1 + Math.exp(-v)) : Math.tanh(v);
+      y[k] = this.kind === 'relu' ? (v > 0 ? v : 0) : this.kind === 'sigmoid' ? 1 / (1 + exp(-v)) : tanh(v);
     }
     this.output = y;
     return y;

@@ -1,4 +1,5 @@
 /** Losses: the mean over the batch, and its gradient with respect to the network output. */
+import { exp, log } from '../core/math.js';
 export interface LossResult {
   loss: number;
   grad: Float64Array;
@@ -12,11 +13,11 @@ export function softmaxCrossEntropy(logits: Float64Array, labels: ArrayLike<numb
     let max = -Infinity;
     for (let c = 0; c < classes; c++) max = Math.max(max, logits[b * classes + c]!);
     let sum = 0;
-    for (let c = 0; c < classes; c++) sum += Math.exp(logits[b * classes + c]! - max);
+    for (let c = 0; c < classes; c++) sum += exp(logits[b * classes + c]! - max);
     const label = labels[b]!;
-    loss += -(logits[b * classes + label]! - max - Math.log(sum));
+    loss += -(logits[b * classes + label]! - max - log(sum));
     for (let c = 0; c < classes; c++) {
-      const p = Math.exp(logits[b * classes + c]! - max) / sum;
+      const p = exp(logits[b * classes + c]! - max) / sum;
       grad[b * classes + c] = (p - (c === label ? 1 : 0)) / batch;
     }
   }

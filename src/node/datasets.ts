@@ -3,8 +3,8 @@ import { join } from 'node:path';
 import type { ExperimentConfig } from '../config/experiment.js';
 import { UserError } from '../core/errors.js';
 import { parseCifar10, CIFAR10_CLASSES } from '../data/cifar10.js';
-import { checkSplit, type ImageDataset, type Split } from '../data/dataset.js';
-import { readIdx } from '../data/idx.js';
+import type { ImageDataset } from '../data/dataset.js';
+import { idxDataset } from '../data/idx-dataset.js';
 
 /** Where Debian's `dataset-fashion-mnist` package puts the files. */
 export const DEBIAN_FASHION_MNIST = '/usr/share/datasets/fashion-mnist';
@@ -17,28 +17,16 @@ function findFile(dir: string, base: string): string {
   throw new UserError('data.path', join(dir, base), 'missing file (also tried .gz); install Debian’s dataset-fashion-mnist or give the folder of the IDX files', 'data error');
 }
 
-async function idxSplit(dir: string, prefix: string): Promise<Split> {
-  const imagesPath = findFile(dir, `${prefix}-images-idx3-ubyte`);
-  const labelsPath = findFile(dir, `${prefix}-labels-idx1-ubyte`);
-  const images = await readIdx(readFileSync(imagesPath), imagesPath);
-  const labels = await readIdx(readFileSync(labelsPath), labelsPath);
-  if (images.dims.length !== 3) throw new UserError(imagesPath, images.dims, 'must be a 3-dimensional IDX (count × rows × cols)', 'data error');
-  if (labels.dims[0] !== images.dims[0]) throw new UserError(labelsPath, labels.dims[0], `must hold ${images.dims[0]} labels, one per image`, 'data error');
-  return { count: images.dims[0]!, pixels: images.data, labels: labels.data };
-}
-
 /**
  * MNIST or Fashion-MNIST from a folder of IDX files (`train-images-idx3-ubyte[.gz]`, …), by
  * default the one of Debian's `dataset-fashion-mnist`. Missing or corrupt files are errors naming
  * the path.
  */
 export async function loadIdxDataset(dir = DEBIAN_FASHION_MNIST, name = 'fashion-mnist'): Promise<ImageDataset> {
-  const train = await idxSplit(dir, 'train');
-  const test = await idxSplit(dir, 't10k');
-  const [rows, cols] = [28, 28];
-  checkSplit(`${dir} train`, train, rows * cols, 10);
-  checkSplit(`${dir} test`, test, rows * cols, 10);
-  return { name, shape: [1, rows, cols], classes: 10, train, test, source: dir };
+  return idxDataset((base) => {
+    const path = findFile(dir, base);
+    return { name: path, bytes: readFileSync(path) };
+  }, name, dir);
 }
 
 /** CIFAR-10 from its binary version: data_batch_1..5.bin and test_batch.bin. */

@@ -1,5 +1,6 @@
 import { stateFromKeys, type StreamKey } from './hash.js';
 import { ZIGGURAT_R, zigF, zigK, zigW } from './ziggurat.js';
+import { exp, log } from '../core/math.js';
 
 /** Version tag stored in word 0 of a saved state, checked on restore (anchors.md §2.10). */
 export const RNG_STATE_VERSION = 0x41490001; // "AI" + v1
@@ -80,13 +81,13 @@ export class Rng {
         let x: number;
         let y: number;
         do {
-          x = -Math.log(this.uniformOpen()) / ZIGGURAT_R;
-          y = -Math.log(this.uniformOpen());
+          x = -log(this.uniformOpen()) / ZIGGURAT_R;
+          y = -log(this.uniformOpen());
         } while (y + y < x * x);
         return hz > 0 ? ZIGGURAT_R + x : -ZIGGURAT_R - x;
       }
       const x = hz * zigW[iz]!;
-      if (zigF[iz]! + this.uniform() * (zigF[iz - 1]! - zigF[iz]!) < Math.exp(-0.5 * x * x)) return x;
+      if (zigF[iz]! + this.uniform() * (zigF[iz - 1]! - zigF[iz]!) < exp(-0.5 * x * x)) return x;
       const u = this.nextU32();
       iz = u & 127;
       hz = (u | 0) >> 7;

@@ -5,6 +5,7 @@
  * from disjoint bits of one 32-bit draw (7 index bits, 25 signed magnitude bits), which removes
  * the correlation of the original RNOR.
  */
+import { exp, log } from '../core/math.js';
 export const ZIGGURAT_LAYERS = 128;
 /** Scale of the signed 25-bit magnitude (2^24). */
 export const ZIGGURAT_SCALE = 16777216;
@@ -19,18 +20,18 @@ export const zigF = new Float64Array(ZIGGURAT_LAYERS);
   const vn = 9.91256303526217e-3; // area of each layer
   let dn = ZIGGURAT_R;
   let tn = dn;
-  const q = vn / Math.exp(-0.5 * dn * dn);
+  const q = vn / exp(-0.5 * dn * dn);
   zigK[0] = (dn / q) * ZIGGURAT_SCALE;
   zigK[1] = 0;
   zigW[0] = q / ZIGGURAT_SCALE;
   zigW[127] = dn / ZIGGURAT_SCALE;
   zigF[0] = 1;
-  zigF[127] = Math.exp(-0.5 * dn * dn);
+  zigF[127] = exp(-0.5 * dn * dn);
   for (let i = 126; i >= 1; i--) {
-    dn = Math.sqrt(-2 * Math.log(vn / dn + Math.exp(-0.5 * dn * dn)));
+    dn = Math.sqrt(-2 * log(vn / dn + exp(-0.5 * dn * dn)));
     zigK[i + 1] = (dn / tn) * ZIGGURAT_SCALE;
     tn = dn;
-    zigF[i] = Math.exp(-0.5 * dn * dn);
+    zigF[i] = exp(-0.5 * dn * dn);
     zigW[i] = dn / ZIGGURAT_SCALE;
   }
 })();

@@ -54,7 +54,22 @@ export interface DeviceCharacterization {
   response: Trace & { pulses: number };
   /** Alternating ± pulses from 0 (up, down, up, ...): mean and std over devices. */
   alternating: Trace;
+  /** With `detail` (the playground's device explorer): the data behind its other panels. */
+  detail?: DeviceDetail;
 }
+
+/** What the device explorer draws beside the mean traces. */
+export interface DeviceDetail {
+  /** Expected step sizes Δ⁺(g) and Δ⁻(g) of the mean device over its conductance range. */
+  steps: { conductance: number[]; up: number[]; down: number[] };
+  /** Every device's SP as an effective weight (SP − reference). */
+  symmetricPoints: number[];
+  /** The first few devices' weights at every recorded pulse of the response curve (one list per device). */
+  devices: { pulse: number[]; weights: number[][] };
+}
+
+const DETAIL_DEVICES = 5;
+const DETAIL_STEP_POINTS = 101;
 
 const MAX_TRACE_POINTS = 400;
 
@@ -94,7 +109,7 @@ function record(target: Trace, pulse: number, values: ArrayLike<number>): void {
  * (analytic or numeric), and the SP measured by alternating pulses. Pure computation: the CLI,
  * reports and tests draw or check the returned data.
  */
-export function characterizeDevice(name: string, config: DeviceConfig, options: Partial<CharacterizeOptions> = {}): DeviceCharacterization {
+export function characterizeDevice(name: string, config: DeviceConfig, options: Partial<CharacterizeOptions> = {}, detail = false): DeviceCharacterization {
   const opts = { ...defaultCharacterizeOptions, ...options };
   const cols = Math.max(1, Math.ceil(Math.sqrt(opts.devices)));
   const rows = Math.ceil(opts.devices / cols);
@@ -113,11 +128,19 @@ export function characterizeDevice(name: string, config: DeviceConfig, options: 
 
   // Response curve: N up then N down, every device from effective weight 0.
   const response = trace();
+  const traced = Math.min(DETAIL_DEVICES, size);
+  const devices: DeviceDetail['devices'] = { pulse: [], weights: Array.from({ length: detail ? traced : 0 }, () => []) };
   const every = Math.max(1, Math.ceil((2 * pulses) / MAX_TRACE_POINTS));
-  record(response, 0, tile.weights());
+  const keep = (n: number) => {
+    const weights = tile.weights();
+    record(response, n, weights);
+    devices.pulse.push(n);
+    devices.weights.forEach((list, k) => list.push(weights[k]!));
+  };
+  keep(0);
   for (let n = 1; n <= 2 * pulses; n++) {
     tile.pulseDevices(n <= pulses ? up : down, 'characterization');
-    if (n % every === 0 || n === pulses || n === 2 * pulses) record(response, n, tile.weights());
+    if (n % every === 0 || n === pulses || n === 2 * pulses) keep(n);
   }
 
   // Alternating sequence on a fresh array of the same devices (same seed, so the same d2d draws).
@@ -142,7 +165,7 @@ export function characterizeDevice(name: string, config: DeviceConfig, options: 
   const measuredStats = summarize(measured);
   const meanDevice = buildDevice(meanDeviceConfig(config), 1, Rng.stream(opts.seed, 'mean-device'));
 
-  return {
+  const result: DeviceCharacterization = {
     name,
     kind: config.kind,
     citation: findDevicePreset(name)?.citation ?? null,
@@ -165,6 +188,21 @@ export function characterizeDevice(name: string, config: DeviceConfig, options: 
     response: { ...response, pulses },
     alternating,
   };
+  if (detail) result.detail = { steps: stepCurve(meanDevice, range), symmetricPoints: Array.from(tile.symmetricPoints()), devices };
+  return result;
+}
+
+/** Δ⁺(g) and Δ⁻(g) of one device over [wMin, wMax] (±1 for the unbounded ideal device). */
+function stepCurve(device: ReturnType<typeof buildDevice>, range: { wMin: number; wMax: number } | null): DeviceDetail['steps'] {
+  const { wMin, wMax } = range ?? { wMin: -1, wMax: 1 };
+  const steps: DeviceDetail['steps'] = { conductance: [], up: [], down: [] };
+  for (let i = 0; i < DETAIL_STEP_POINTS; i++) {
+    const g = wMin + ((wMax - wMin) * i) / (DETAIL_STEP_POINTS - 1);
+    steps.conductance.push(g);
+    steps.up.push(device.expectedUp(0, g));
+    steps.down.push(device.expectedDown(0, g));
+  }
+  return steps;
 }
 
 function accumulate(target: Float64Array, values: Float64Array, weight: number): void {

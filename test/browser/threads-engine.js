@@ -1,10 +1,11 @@
 // The engine side of test/kernels/web-threads.test.ts: the same pulsed updates and MVMs on a
 // 64 × 72 soft-bounds tile with 1 and with 2 Web Worker kernel threads; the test compares them.
-import { useWebKernelThreads, webThreadsUnavailable } from '/dist/kernels/web-threads.js';
-import { kernelThreads, WasmArena } from '/dist/kernels/index.js';
-import { resolveDevice } from '/dist/devices/index.js';
-import { Rng } from '/dist/rng/index.js';
-import { AnalogTile } from '/dist/tile/index.js';
+import { useWebKernelThreads, webThreadsUnavailable } from '../../src/kernels/web-threads.ts';
+import { kernelThreads } from '../../src/kernels/index.ts';
+import { WasmArena } from '../../src/kernels/wasm-gemm.ts';
+import { resolveDevice } from '../../src/devices/index.ts';
+import { Rng } from '../../src/rng/index.ts';
+import { AnalogTile } from '../../src/tile/index.ts';
 
 const random = (rng, n) => Float64Array.from({ length: n }, () => (rng.uniform() < 0.2 ? 0 : rng.normal()));
 

@@ -10,7 +10,8 @@ import { describe, expect, it } from 'vitest';
 import { main } from '../../src/cli/main.js';
 import { LeastSquaresTask, leastSquaresSchema } from '../../src/data/least-squares.js';
 import { parseNpy } from '../../src/data/npy.js';
-import { runLeastSquares } from '../../src/experiment/least-squares.js';
+import { prepareLeastSquares, runLeastSquares, type LeastSquaresRecord } from '../../src/experiment/least-squares.js';
+import { resolveTaskFiles } from '../../src/data/task-files.js';
 import { loadTaskFiles } from '../../src/node/index.js';
 
 /** A .npy file as numpy.save writes it (format 1.0, little-endian float64, C order). */
@@ -85,6 +86,37 @@ describe('the fixed data set of the papers', () => {
     const errors: string[] = [];
     expect(await main(['study', join(dir, 'study.json')], { stdout: () => {}, stderr: (l) => errors.push(l) })).toBe(2);
     expect(errors).toEqual([expect.stringMatching(/^aimsim: data error at .*A\.npy: must be a \.npy file of a 1- or 2-D float or int array \(.*truncated or corrupt\)/)]);
+  });
+
+  it('files given by name (the playground’s dropped files) resolve as the CLI’s paths do; a missing one is the reader’s error', () => {
+    const A = [[1, 0], [0, 1], [1, 1], [2, -1]];
+    const dropped = new Map([['A.npy', npy(A)], ['rest.json', new TextEncoder().encode(JSON.stringify({ optimum: [[0.5, -0.25]] }))]]);
+    const read = (field: string, name: string) => {
+      const bytes = dropped.get(name);
+      if (!bytes) throw new Error(`${field}: drop ${name}`);
+      return { bytes, name };
+    };
+    const task = resolveTaskFiles({ task: { inputs: 2, outputs: 1, A: 'A.npy', file: 'rest.json' } }, read).task as Record<string, unknown>;
+    expect(task).toEqual({ inputs: 2, outputs: 1, A, optimum: [[0.5, -0.25]] });
+    expect(() => resolveTaskFiles({ task: { b: 'b.npy' } }, read)).toThrow('task.b: drop b.npy');
+  });
+
+  it('a live run (the playground’s) gives the numbers of a plain run; stopped, it keeps the records so far and says where it stopped', async () => {
+    const config = {
+      task: { inputs: 6, outputs: 3, optimumOffset: 0.2 }, device: { preset: 'soft-bounds-reference', upDown: 0.2, subtractSymmetryPoint: true, dwMin: 0.005 },
+      algorithm: 'c-ttv2', lr: 0.05, steps: 400, evaluateEvery: 20, seed: 4,
+    };
+    const plain = runLeastSquares(config);
+    const records: LeastSquaresRecord[] = [];
+    const live = await prepareLeastSquares(config).trainLive({ onRecord: (record) => records.push(record) });
+    expect(live).toEqual(plain);
+    expect(records.map((r) => r.step)).toEqual(plain.steps);
+    expect(records.at(-1)!.weights).toEqual(Float64Array.from(plain.weights));
+    const controller = new AbortController();
+    const stopped = await prepareLeastSquares(config).trainLive({ signal: controller.signal, onRecord: (record) => record.step === 100 && controller.abort() });
+    expect(stopped.stoppedAt).toBe(100);
+    expect(stopped.steps).toEqual(plain.steps.slice(0, 6));
+    expect(stopped.distance).toEqual(plain.distance.slice(0, 6));
   });
 
   it('mismatched sizes and gradient noise on an analog run are one-line errors', () => {

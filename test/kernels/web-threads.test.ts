@@ -1,20 +1,20 @@
 /**
- * Kernel threads on browser Web Workers (issue 8), in headless Chromium: the built package (dist/)
- * is served from a local server with the cross-origin-isolation headers SharedArrayBuffer needs;
- * test/browser/threads.html starts the engine in a module worker, which runs the same tile work
- * with 1 and 2 kernel threads (test/browser/threads-engine.js) and posts the numbers back here.
- * The only bare import in the engine's module graph, `zod`, is pointed at node_modules by the
- * server (a dev-server's job; browsers do not resolve package names).
+ * Kernel threads on browser Web Workers (issue 8), in headless Chromium: test/browser/threads.html
+ * starts the engine in a module worker, which runs the same tile work with 1 and 2 kernel threads
+ * (test/browser/threads-engine.js) and posts the numbers back here. The page and its worker import
+ * the library's src/ and are bundled with Vite, as a user's app would be (the library's
+ * dependencies include CommonJS packages, which browsers do not load unbundled); a local server
+ * sends the cross-origin-isolation headers SharedArrayBuffer needs.
  */
 import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import { extname, join, normalize, resolve } from 'node:path';
+import { build } from 'vite';
 import { afterAll, describe, expect, it } from 'vitest';
 import { HEADLESS_FLAGS, chromiumOrSkip } from '../support/chromium.js';
 
-const root = resolve('.');
 const types: Record<string, string> = { '.html': 'text/html', '.js': 'text/javascript', '.json': 'application/json' };
 
 interface Run {
@@ -32,7 +32,7 @@ interface Report {
   crossOriginIsolated?: boolean;
 }
 
-function serve(onResult: (report: Report) => void): Promise<{ server: Server; port: number }> {
+function serve(root: string, onResult: (report: Report) => void): Promise<{ server: Server; port: number }> {
   const server = createServer((request, response) => {
     const headers = { 'Cross-Origin-Opener-Policy': 'same-origin', 'Cross-Origin-Embedder-Policy': 'require-corp', 'Cache-Control': 'no-store' };
     if (request.method === 'POST' && request.url === '/result') {
@@ -49,9 +49,7 @@ function serve(onResult: (report: Report) => void): Promise<{ server: Server; po
       response.writeHead(404, headers).end();
       return;
     }
-    let text = readFileSync(path);
-    if (extname(path) === '.js') text = Buffer.from(text.toString().replace(/from\s*(['"])zod\1/g, "from '/node_modules/zod/index.js'"));
-    response.writeHead(200, { ...headers, 'Content-Type': types[extname(path)] ?? 'application/octet-stream' }).end(text);
+    response.writeHead(200, { ...headers, 'Content-Type': types[extname(path)] ?? 'application/octet-stream' }).end(readFileSync(path));
   });
   return new Promise((done) => server.listen(0, '127.0.0.1', () => done({ server, port: (server.address() as { port: number }).port })));
 }
@@ -62,14 +60,18 @@ afterAll(() => void server?.close());
 describe('kernel threads in the browser (Web Workers)', () => {
   it('give the same pulses, conductances and MVM outputs as one thread, run from a worker; the page’s main thread is refused clearly', async (context) => {
     const browser = chromiumOrSkip(context);
-    expect(existsSync('dist/kernels/web-threads.js'), 'dist/ is built by `npm test` (pretest)').toBe(true);
+    const site = mkdtempSync(join(tmpdir(), 'aimsim-threads-page-'));
+    await build({
+      configFile: false, root: resolve('test/browser'), base: './', logLevel: 'error', worker: { format: 'es' },
+      build: { outDir: site, emptyOutDir: true, target: 'es2022', rollupOptions: { input: resolve('test/browser/threads.html') } },
+    });
     let settle: (report: Report) => void = () => {};
     const result = new Promise<Report>((done) => (settle = done));
-    const started = await serve((report) => settle(report));
+    const started = await serve(site, (report) => settle(report));
     server = started.server;
     const chromium = spawn(browser, [
       ...HEADLESS_FLAGS,
-      `--user-data-dir=${mkdtempSync(join(tmpdir(), 'chromium-'))}`, `http://127.0.0.1:${started.port}/test/browser/threads.html`,
+      `--user-data-dir=${mkdtempSync(join(tmpdir(), 'chromium-'))}`, `http://127.0.0.1:${started.port}/threads.html`,
     ], { stdio: 'ignore' });
     let report: Report;
     try {

@@ -18,6 +18,13 @@ describe('architecture rules (architecture.md)', () => {
     expect(offenders.map((f) => f.path)).toEqual([]);
   });
 
+  it('the playground uses the engine through the public API only (src/index.ts: no fork, no deep imports)', () => {
+    const playground = sources(join(root, 'playground', 'src')).map((path) => ({ path, text: readFileSync(path, 'utf8') }));
+    expect(playground.length).toBeGreaterThan(5);
+    const deep = playground.flatMap((f) => [...f.text.matchAll(/from ['"](\.\.\/\.\.\/src\/[^'"]+)['"]/g)].map((m) => m[1]!)).filter((path) => path !== '../../src/index.js');
+    expect(deep).toEqual([]);
+  });
+
   it('no Math.random anywhere: all randomness comes from keyed streams', () => {
     expect(files.filter((f) => /Math\.random\s*\(/.test(f.text)).map((f) => f.path)).toEqual([]);
   });

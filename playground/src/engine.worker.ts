@@ -1,0 +1,177 @@
+/**
+ * The engine of the playground, in a dedicated Web Worker: device characterisation and training
+ * with the library's own code. Kernel threads start here (Atomics.wait is allowed in a worker)
+ * when the page is cross-origin isolated; otherwise one thread, with the same numbers.
+ * Pause is the library's own checkpoint: stop after the current batch, keep the checkpoint,
+ * and resume from it bit for bit (as `aimsim run --resume` does).
+ */
+import {
+  characterizeDevice, IDX_FILES, idxDataset, prepareLeastSquares, resolveTaskFiles, idxFileOf, resolveDevice, runExperiment, useWebKernelThreads, webThreadsUnavailable,
+  type Checkpoint, type ExperimentConfig, type ImageDataset, type IdxFileName, type NamedBytes, type RunEvent,
+} from '../../src/index.js';
+import type { DroppedFile, FromEngine, ToEngine } from './protocol.js';
+
+interface WorkerScope {
+  onmessage: ((event: MessageEvent<ToEngine>) => void) | null;
+  postMessage(message: FromEngine, transfer?: Transferable[]): void;
+}
+const scope = self as unknown as WorkerScope;
+const send = (message: FromEngine, transfer: Transferable[] = []) => scope.postMessage(message, transfer);
+
+function errorLine(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
+/** The dataset a config names, from the files dropped on the page (the embedded one needs none). */
+function droppedDataset(files: DroppedFile[]) {
+  return async (data: ExperimentConfig['data']): Promise<ImageDataset> => {
+    if (data.dataset !== 'fashion-mnist' && data.dataset !== 'mnist') {
+      throw new Error(`data.dataset: ${data.dataset} cannot be loaded in the browser; use embedded-fashion-mnist, or drop the four IDX files of fashion-mnist or mnist`);
+    }
+    const found: Partial<Record<IdxFileName, NamedBytes>> = {};
+    for (const file of files) {
+      const which = idxFileOf(file.name);
+      if (which) found[which] = file;
+    }
+    const missing = IDX_FILES.filter((name) => !found[name]);
+    if (missing.length > 0) throw new Error(`data: ${data.dataset} needs the four IDX files; drop ${missing.join(', ')} (optionally .gz)`);
+    return idxDataset((base) => found[base]!, data.dataset, 'dropped files');
+  };
+}
+
+interface Run {
+  config: unknown;
+  liveEvery: number;
+  files: DroppedFile[];
+  controller: AbortController;
+  checkpoint?: Checkpoint;
+  /** What the current abort means: keep the checkpoint (pause) or drop the run (stop). */
+  ending?: 'pause' | 'stop';
+}
+const runs = new Map<number, Run>();
+
+function forward(run: number, event: RunEvent, state: Run): void {
+  if (event.type === 'checkpoint') {
+    state.checkpoint = event.checkpoint;
+    return;
+  }
+  const transfer = event.type === 'live'
+    ? Object.values(event.layers).flatMap((layer) => [layer.weights.buffer, ...(layer.symmetricPoints ? [layer.symmetricPoints.buffer] : [])])
+    : [];
+  send({ type: 'event', run, event }, transfer as Transferable[]);
+}
+
+async function train(id: number, state: Run): Promise<void> {
+  state.controller = new AbortController();
+  state.ending = undefined;
+  try {
+    const result = await runExperiment(state.config, {
+      signal: state.controller.signal,
+      onEvent: (event) => forward(id, event, state),
+      loadDataset: droppedDataset(state.files),
+      liveEvery: state.liveEvery,
+      ...(state.checkpoint ? { resumeFrom: state.checkpoint } : {}),
+    });
+    if (result.status === 'partial') {
+      if (state.ending === 'stop') {
+        runs.delete(id);
+        send({ type: 'stopped', run: id });
+      } else send({ type: 'paused', run: id });
+    } else runs.delete(id);
+  } catch (error) {
+    runs.delete(id);
+    send({ type: 'error', run: id, message: errorLine(error) });
+  }
+}
+
+/** Least-squares runs in progress, to stop. */
+const leastSquaresRuns = new Map<number, AbortController>();
+
+/** The run's task files, taken from the dropped files by name (the CLI reads them next to the config). */
+function droppedTaskFiles(config: unknown, files: DroppedFile[]): unknown {
+  return resolveTaskFiles(config, (field, name) => {
+    const file = files.find((f) => f.name === name || f.name.endsWith(`/${name}`));
+    if (!file) throw new Error(`${field}: ${name} is not among the dropped files; drop it on the page (${files.length ? `dropped: ${files.map((f) => f.name).join(', ')}` : 'none dropped'})`);
+    return file;
+  });
+}
+
+async function leastSquares(id: number, config: unknown, files: DroppedFile[]): Promise<void> {
+  const controller = new AbortController();
+  leastSquaresRuns.set(id, controller);
+  try {
+    const prepared = prepareLeastSquares(droppedTaskFiles(config, files));
+    const steps = Number((config as { steps?: number }).steps ?? 2000);
+    send({ type: 'least-squares-start', run: id, rows: prepared.rows, cols: prepared.cols, steps, optimum: Float64Array.from(prepared.optimum) });
+    const result = await prepared.trainLive({
+      signal: controller.signal,
+      onRecord: (record) => send({ type: 'least-squares-record', run: id, record }, [record.weights.buffer as ArrayBuffer]),
+    });
+    send({ type: 'least-squares-done', run: id, result });
+  } catch (error) {
+    send({ type: 'error', run: id, message: errorLine(error) });
+  } finally {
+    leastSquaresRuns.delete(id);
+  }
+}
+
+async function init(threads: number): Promise<void> {
+  const why = webThreadsUnavailable();
+  let used = 1;
+  if (threads > 1 && why === null) {
+    try {
+      await useWebKernelThreads(threads);
+      used = threads;
+    } catch (error) {
+      send({ type: 'ready', threads: 1, why: errorLine(error) });
+      return;
+    }
+  }
+  send({ type: 'ready', threads: used, why: threads > 1 ? why : null });
+}
+
+scope.onmessage = (event) => {
+  const message = event.data;
+  switch (message.type) {
+    case 'init':
+      void init(message.threads);
+      return;
+    case 'characterize':
+      try {
+        const config = resolveDevice(message.name, message.overrides);
+        send({ type: 'characterized', id: message.id, result: characterizeDevice(message.name, config, message.options, true) });
+      } catch (error) {
+        send({ type: 'error', id: message.id, message: errorLine(error) });
+      }
+      return;
+    case 'train': {
+      const state: Run = { config: message.config, liveEvery: message.liveEvery, files: message.files, controller: new AbortController() };
+      runs.set(message.run, state);
+      void train(message.run, state);
+      return;
+    }
+    case 'least-squares':
+      void leastSquares(message.run, message.config, message.files);
+      return;
+    case 'pause':
+    case 'stop': {
+      leastSquaresRuns.get(message.run)?.abort();
+      const state = runs.get(message.run);
+      if (!state) return;
+      state.ending = message.type;
+      // A paused run is not running: stopping it only forgets its checkpoint.
+      if (state.controller.signal.aborted && message.type === 'stop') {
+        runs.delete(message.run);
+        send({ type: 'stopped', run: message.run });
+        return;
+      }
+      state.controller.abort();
+      return;
+    }
+    case 'resume': {
+      const state = runs.get(message.run);
+      if (state?.checkpoint) void train(message.run, state);
+      return;
+    }
+  }
+};

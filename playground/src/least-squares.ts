@@ -1,0 +1,208 @@
+/**
+ * Least squares, live (issue 19 §3): the papers' toy task, min ½‖W·x − y‖², trained on the
+ * devices by the algorithms, as `aimsim study` runs one cell of a study (the seed seeds the task
+ * too). The config is a least-squares run (the study's run fields); its task data may come from
+ * dropped files (`task.file`, or `task.A` etc. naming a .npy or .json). The distance ‖W − W*‖ of
+ * every run of the session is drawn on one plot, with the pulses, and W, W* and W − W* as
+ * heatmaps. Export: a one-run study (YAML) that `aimsim study` reproduces bit for bit, and the
+ * result (JSON).
+ */
+import type { LeastSquaresRecord, LeastSquaresResult } from '../../src/index.js';
+import { Chart } from './charts.js';
+import { ConfigEditor, dropZone, type Config } from './config-editor.js';
+import type { Engine, RunMessage } from './engine.js';
+import { download, toYaml } from './export.js';
+import { Heatmap } from './heatmap.js';
+import type { DroppedFile } from './protocol.js';
+import { element, numberField, selectField } from './schema-form.js';
+import { algorithmChoices, choiceName, numberOf } from './training.js';
+import { seededRun, studyOf } from './least-squares-study.js';
+
+interface LeastSquaresRun {
+  id: number;
+  label: string;
+  config: Config;
+  status: 'running' | 'done' | 'stopped' | 'failed';
+  steps: number[];
+  distance: number[];
+  pulses: number[];
+  shape: { rows: number; cols: number; optimum: Float64Array } | null;
+  last: LeastSquaresRecord | null;
+  result: LeastSquaresResult | null;
+  row: HTMLTableRowElement;
+}
+
+export class LeastSquaresView {
+  private config: Config;
+  private files: DroppedFile[] = [];
+  private readonly engine: Engine;
+  private readonly changed: (config: Config) => void;
+  private readonly quick = element('div', { class: 'fields quick' });
+  private readonly editor: ConfigEditor;
+  private readonly status = element('p', { id: 'ls-status', class: 'summary', role: 'status', 'aria-live': 'polite' });
+  private readonly startButton = element('button', { type: 'button', id: 'ls-start' }, 'Start');
+  private readonly stopButton = element('button', { type: 'button', id: 'ls-stop', disabled: '' }, 'Stop');
+  private readonly runsBody = element('tbody');
+  private readonly distance: Chart;
+  private readonly pulses: Chart;
+  private readonly weights: Heatmap;
+  private readonly optimum: Heatmap;
+  private readonly error: Heatmap;
+  private readonly runs: LeastSquaresRun[] = [];
+  private current: LeastSquaresRun | null = null;
+
+  constructor(root: HTMLElement, engine: Engine, config: Config, changed: (config: Config) => void) {
+    this.engine = engine;
+    this.changed = changed;
+    this.config = config;
+    this.editor = new ConfigEditor('ls-yaml', 'Least-squares run (YAML: the fields of a study’s run)', () => ['a least-squares run from the aimsim playground'], (edited) => {
+      this.config = edited;
+      this.quickFields();
+      this.changed(edited);
+    });
+    const files = dropZone('ls-files', 'Task data (optional): .json or .npy files that task.file, task.A, task.optimum, task.b or task.initialWeights name', 'none: the task draws its data from the seed', (dropped) => {
+      this.files = dropped;
+      const task = { ...((this.config['task'] ?? {}) as Config) };
+      // One JSON dropped and none named yet: take it as the task's file.
+      const json = dropped.filter((f) => f.name.endsWith('.json'));
+      if (json.length === 1 && task['file'] === undefined) this.setConfig({ ...this.config, task: { ...task, file: json[0]!.name } });
+    });
+    this.startButton.addEventListener('click', () => this.start());
+    this.stopButton.addEventListener('click', () => this.current && this.engine.control('stop', this.current.id));
+    const exportStudy = element('button', { type: 'button', id: 'ls-export' }, 'Export as study YAML');
+    exportStudy.addEventListener('click', () => download('study.yaml', this.studyYaml(this.config), 'text/yaml'));
+    const buttons = element('div', { class: 'buttons' });
+    buttons.append(this.startButton, this.stopButton, exportStudy);
+    const controls = element('section', { class: 'controls', 'aria-label': 'least-squares set-up' });
+    controls.append(element('h3', {}, 'Least-squares run'), this.quick, files, this.editor.root, buttons, this.status);
+
+    const plots = element('section', { class: 'plots', 'aria-label': 'least-squares plots' });
+    this.distance = new Chart(plots, { title: 'Distance ‖W − W*‖ to the optimum, every run of this session', x: 'step', y: '‖W − W*‖', series: [], logY: true });
+    this.pulses = new Chart(plots, { title: 'Pulses so far (all arrays and purposes), every run', x: 'step', y: 'pulses', series: [] });
+    const maps = element('div', { class: 'maps' });
+    plots.append(maps);
+    this.weights = new Heatmap(maps, 'W (trained, effective)');
+    this.optimum = new Heatmap(maps, 'W* (the optimum)');
+    this.error = new Heatmap(maps, 'W − W*');
+
+    const runsSection = element('section', { class: 'runs', 'aria-label': 'least-squares runs' });
+    const table = element('table', { id: 'ls-runs' });
+    const head = element('thead');
+    head.innerHTML = '<tr><th scope="col">run</th><th scope="col">status</th><th scope="col">final ‖W − W*‖</th><th scope="col">pulses</th><th scope="col">files</th></tr>';
+    table.append(head, this.runsBody);
+    runsSection.append(element('h3', {}, 'Runs'), table);
+    root.append(controls, plots, runsSection);
+    this.setConfig(config);
+  }
+
+  setConfig(config: Config): void {
+    this.config = config;
+    this.editor.show(config);
+    this.quickFields();
+    this.changed(config);
+  }
+
+  private quickFields(): void {
+    const set = (key: string, value: unknown) => this.setConfig({ ...this.config, [key]: value });
+    this.quick.replaceChildren(
+      selectField('ls-algorithm', 'Algorithm', algorithmChoices(), choiceName(this.config['algorithm'] ?? 'sgd'), (v) => set('algorithm', v)),
+      numberField('ls-lr', 'Learning rate', numberOf(this.config['lr'], 0.01), 0, (v) => set('lr', v), false),
+      numberField('ls-steps', 'Steps', numberOf(this.config['steps'], 2000), 1, (v) => set('steps', v)),
+      numberField('ls-seed', 'Seed (devices, data and W*)', numberOf(this.config['seed'], 0), 0, (v) => set('seed', v)),
+    );
+  }
+
+  private studyYaml(config: Config): string {
+    return toYaml(studyOf(config), ['a one-run study from the aimsim playground; run it with: npx aimsim study <this file> --out results.json', 'task files (task.file, task.A, …) are read next to this file']);
+  }
+
+  private start(): void {
+    const config = structuredClone(this.config);
+    const run: LeastSquaresRun = {
+      id: 0, label: `${String(config['name'] ?? 'least-squares')} #${this.runs.length + 1}`, config, status: 'running',
+      steps: [], distance: [], pulses: [], shape: null, last: null, result: null, row: element('tr'),
+    };
+    run.id = this.engine.leastSquares(seededRun(config), this.files, (message) => this.onMessage(run, message));
+    this.runs.push(run);
+    this.current = run;
+    this.runsBody.append(run.row);
+    this.status.textContent = 'starting…';
+    this.status.classList.remove('error');
+    this.update(run);
+  }
+
+  private onMessage(run: LeastSquaresRun, message: RunMessage): void {
+    if (message.type === 'least-squares-start') {
+      run.shape = { rows: message.rows, cols: message.cols, optimum: message.optimum };
+    } else if (message.type === 'least-squares-record') {
+      run.steps.push(message.record.step);
+      run.distance.push(message.record.distance);
+      run.pulses.push(message.record.pulses);
+      run.last = message.record;
+      this.status.textContent = `step ${message.record.step}: ‖W − W*‖ = ${message.record.distance.toPrecision(4)}`;
+    } else if (message.type === 'least-squares-done') {
+      run.result = message.result;
+      run.status = message.result.stoppedAt === undefined ? 'done' : 'stopped';
+      this.status.textContent = `${run.status}: ‖W − W*‖ = ${message.result.finalDistance.toPrecision(4)} after ${message.result.steps.at(-1)} steps, ${message.result.report.totalPulses.toLocaleString('en')} pulses`;
+    } else if (message.type === 'error') {
+      run.status = 'failed';
+      this.status.textContent = message.message;
+      this.status.classList.add('error');
+    }
+    this.update(run);
+  }
+
+  private update(run: LeastSquaresRun): void {
+    const running = this.current?.status === 'running';
+    this.startButton.disabled = running;
+    this.stopButton.disabled = !running;
+    document.body.dataset['leastSquares'] = this.current?.status ?? 'idle';
+    this.drawCurves();
+    if (run.shape && run.last) {
+      const { rows, cols, optimum } = run.shape;
+      // One colour scale for the three maps: that of W*.
+      const range = optimum.reduce((m, v) => Math.max(m, Math.abs(v)), 0) || undefined;
+      this.weights.draw(run.last.weights, rows, cols, '', range);
+      this.optimum.draw(optimum, rows, cols, '', range);
+      this.error.draw(run.last.weights.map((w, k) => w - optimum[k]!), rows, cols, '', range);
+    }
+    this.renderRow(run);
+  }
+
+  /** Every run's curve on one step axis (runs recorded at other steps leave gaps). */
+  private drawCurves(): void {
+    const shown = this.runs.filter((run) => run.steps.length > 0);
+    const steps = [...new Set(shown.flatMap((run) => run.steps))].sort((a, b) => a - b);
+    const column = (run: LeastSquaresRun, values: number[]) => {
+      const at = new Map(run.steps.map((s, i) => [s, values[i]!]));
+      return steps.map((s) => at.get(s) ?? null);
+    };
+    this.distance.setSeries(shown.map((run) => run.label));
+    this.distance.setData(steps, shown.map((run) => column(run, run.distance.map((d) => Math.max(d, 1e-12)))));
+    this.pulses.setSeries(shown.map((run) => run.label));
+    this.pulses.setData(steps, shown.map((run) => column(run, run.pulses)));
+  }
+
+  private renderRow(run: LeastSquaresRun): void {
+    const files = element('td');
+    const study = element('button', { type: 'button', class: 'export-yaml' }, 'study.yaml');
+    study.addEventListener('click', () => download('study.yaml', this.studyYaml(run.config), 'text/yaml'));
+    files.append(study);
+    if (run.result) {
+      const json = element('button', { type: 'button', class: 'export-json' }, 'result.json');
+      json.addEventListener('click', () => download('result.json', JSON.stringify(run.result, null, 2), 'application/json'));
+      files.append(' ', json);
+    }
+    const distance = run.result?.finalDistance ?? run.distance.at(-1);
+    run.row.replaceChildren(
+      element('td', {}, run.label), element('td', {}, run.status),
+      element('td', {}, distance === undefined ? '–' : distance.toPrecision(4)),
+      element('td', {}, (run.result?.report.totalPulses ?? run.pulses.at(-1) ?? 0).toLocaleString('en')), files,
+    );
+  }
+
+  /** For the page's test hook: the finished runs' results, in order. */
+  results(): LeastSquaresResult[] {
+    return this.runs.flatMap((run) => (run.result ? [run.result] : []));
+  }
+}

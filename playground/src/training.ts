@@ -1,0 +1,341 @@
+/**
+ * Live training (issue 19 §3): a config (quick controls over a YAML editor that holds all of it),
+ * the embedded dataset or dropped IDX files, start / pause / resume / stop, live loss, accuracy,
+ * pulses by purpose and by tile, the weights and SPs of a layer as heatmaps, runs compared side
+ * by side with the HTML report's own vega-lite specs, and the config (YAML) and results (JSON)
+ * to take to the CLI, which reproduces the run bit for bit.
+ */
+import { algorithmPresets, deviceNames, labelRuns, renderSvg, reportSpecs, type ExperimentResult, type LiveEvent } from '../../src/index.js';
+import { Chart } from './charts.js';
+import type { Engine, RunMessage } from './engine.js';
+import { download } from './export.js';
+import { ConfigEditor, dropZone, type Config } from './config-editor.js';
+import { Heatmap } from './heatmap.js';
+import type { DroppedFile } from './protocol.js';
+import { element, numberField, selectField } from './schema-form.js';
+
+
+/** Networks a newcomer can pick without writing layers (the YAML editor takes any). */
+const NETWORKS: Record<string, { label: string; layers: unknown[] }> = {
+  mlp: {
+    label: 'MLP 196-64-10, sigmoid (the default)',
+    layers: [{ type: 'flatten' }, { type: 'linear', outputs: 64, bias: 'digital', analog: true }, { type: 'sigmoid' }, { type: 'linear', outputs: 10, bias: 'digital', analog: true }],
+  },
+  deep: {
+    label: 'MLP 196-128-64-10, ReLU',
+    layers: [{ type: 'flatten' }, { type: 'linear', outputs: 128 }, { type: 'relu' }, { type: 'linear', outputs: 64 }, { type: 'relu' }, { type: 'linear', outputs: 10 }],
+  },
+  cnn: {
+    label: 'CNN: conv 8×3×3, ReLU, max-pool 2, linear 10',
+    layers: [{ type: 'conv2d', channels: 8, kernel: 3, padding: 1 }, { type: 'relu' }, { type: 'maxpool', kernel: 2 }, { type: 'flatten' }, { type: 'linear', outputs: 10 }],
+  },
+};
+
+function configHeader(config: Config): string[] {
+  const header = ['aimsim config from the playground; run it with: npx aimsim run <this file>'];
+  const data = (config['data'] ?? {}) as Config;
+  if (data['dataset'] && data['dataset'] !== 'embedded-fashion-mnist' && !data['path']) header.push('data.path: the folder holding the dataset files (fashion-mnist defaults to Debian’s)');
+  return header;
+}
+
+interface RunView {
+  id: number;
+  label: string;
+  config: Config;
+  status: 'starting' | 'running' | 'paused' | 'done' | 'stopped' | 'failed';
+  losses: { step: number[]; loss: number[] };
+  epochs: { epoch: number[]; accuracy: number[] };
+  pulses: { step: number[]; byPurpose: Record<string, number[]>; byTile: Record<string, number[]> };
+  live: LiveEvent | null;
+  result: ExperimentResult | null;
+  partial: ExperimentResult | null;
+  batchesPerEpoch: number;
+  row: HTMLTableRowElement;
+}
+
+export const numberOf = (value: unknown, fallback: number) => (typeof value === 'number' ? value : fallback);
+/** The preset (or kind) a device or algorithm field names, as a select shows it. */
+export const choiceName = (value: unknown) => (typeof value === 'string' ? value : ((value as Config | undefined)?.['preset'] ?? (value as Config | undefined)?.['kind'] ?? 'custom') as string);
+export const algorithmChoices = (): [string, string][] => Object.entries(algorithmPresets).map(([k, p]) => [k, `${k} (${p.kind})`]);
+
+export class Training {
+  private config: Config;
+  private files: DroppedFile[] = [];
+  private readonly editor = new ConfigEditor('config-yaml', 'Config (YAML, the CLI’s format: every field of `aimsim schema`)', (config) => configHeader(config), (config) => {
+    this.config = config;
+    this.quickFields();
+    this.changed(config);
+  });
+  private readonly quick = element('div', { class: 'fields quick' });
+  private readonly status = element('p', { id: 'run-status', class: 'summary', role: 'status', 'aria-live': 'polite' });
+  private readonly startButton = element('button', { type: 'button', id: 'run-start' }, 'Start');
+  private readonly pauseButton = element('button', { type: 'button', id: 'run-pause', disabled: '' }, 'Pause');
+  private readonly stopButton = element('button', { type: 'button', id: 'run-stop', disabled: '' }, 'Stop');
+  private readonly runsBody = element('tbody');
+  private readonly compareArea = element('div', { class: 'compare', id: 'compare' });
+  private readonly layerChoice = element('select', { id: 'layer-choice' });
+  private readonly loss: Chart;
+  private readonly accuracy: Chart;
+  private readonly purposes: Chart;
+  private readonly tiles: Chart;
+  private readonly weightsMap: Heatmap;
+  private readonly spMap: Heatmap;
+  private readonly runs: RunView[] = [];
+  private current: RunView | null = null;
+  private shown: RunView | null = null;
+
+  private readonly engine: Engine;
+  private readonly changed: (config: Config) => void;
+
+  constructor(root: HTMLElement, engine: Engine, config: Config, changed: (config: Config) => void) {
+    this.engine = engine;
+    this.changed = changed;
+    this.config = config;
+    const controls = element('section', { class: 'controls', 'aria-label': 'run set-up' });
+    const files = dropZone('data-files', 'Dataset files (optional): the four IDX files of Fashion-MNIST or MNIST, dropped here or chosen', 'none: the embedded 14×14 Fashion-MNIST subset needs no files', (dropped) => {
+      this.files = dropped;
+      const data = { ...(this.config['data'] as Config | undefined) };
+      if ((data['dataset'] ?? 'embedded-fashion-mnist') === 'embedded-fashion-mnist') data['dataset'] = 'fashion-mnist';
+      this.setConfig({ ...this.config, data });
+    });
+    this.startButton.addEventListener('click', () => this.start());
+    this.pauseButton.addEventListener('click', () => this.pauseOrResume());
+    this.stopButton.addEventListener('click', () => this.current && this.engine.control('stop', this.current.id));
+    const buttons = element('div', { class: 'buttons' });
+    buttons.append(this.startButton, this.pauseButton, this.stopButton);
+    const exportYaml = element('button', { type: 'button', id: 'config-export' }, 'Export config YAML');
+    exportYaml.addEventListener('click', () => download(`${String(this.config['name'] ?? 'playground')}.yaml`, this.editor.yaml(this.config), 'text/yaml'));
+    buttons.append(exportYaml);
+
+    controls.append(
+      element('h3', {}, 'Run'), this.quick, files, this.editor.root, buttons, this.status,
+    );
+
+    const plots = element('section', { class: 'plots', 'aria-label': 'live training' });
+    this.loss = new Chart(plots, { title: 'Training loss per mini-batch', x: 'step', y: 'cross-entropy', series: ['loss'] });
+    this.accuracy = new Chart(plots, { title: 'Test accuracy after each epoch', x: 'epoch', y: 'accuracy %', series: ['test accuracy'], points: true });
+    this.purposes = new Chart(plots, { title: 'Pulses so far, by purpose', x: 'step', y: 'pulses', series: [] });
+    this.tiles = new Chart(plots, { title: 'Pulses so far, by layer and tile', x: 'step', y: 'pulses', series: [] });
+    const maps = element('div', { class: 'maps' });
+    maps.append(element('label', { for: 'layer-choice' }, 'Layer'), this.layerChoice);
+    this.layerChoice.addEventListener('change', () => this.drawMaps());
+    plots.append(maps);
+    this.weightsMap = new Heatmap(maps, 'Weights');
+    this.spMap = new Heatmap(maps, 'Symmetric points of the gradient array (SP − reference)');
+
+    const runsSection = element('section', { class: 'runs', 'aria-label': 'runs' });
+    const table = element('table', { id: 'runs' });
+    const head = element('thead');
+    head.innerHTML = '<tr><th scope="col">compare</th><th scope="col">run</th><th scope="col">status</th><th scope="col">test accuracy</th><th scope="col">files</th></tr>';
+    table.append(head, this.runsBody);
+    const compareButton = element('button', { type: 'button', id: 'compare-button' }, 'Compare selected runs');
+    compareButton.addEventListener('click', () => void this.compare());
+    runsSection.append(element('h3', {}, 'Runs'), table, compareButton, this.compareArea);
+
+    root.append(controls, plots, runsSection);
+    this.setConfig(config);
+  }
+
+  private quickFields(): void {
+    const training = (this.config['training'] ?? {}) as Config;
+    const data = (this.config['data'] ?? {}) as Config;
+    const network = JSON.stringify((this.config['network'] as Config | undefined)?.['layers'] ?? NETWORKS['mlp']!.layers);
+    const networkKey = Object.entries(NETWORKS).find(([, n]) => JSON.stringify(n.layers) === network)?.[0] ?? 'custom';
+    const set = (path: [string, string], value: unknown) => {
+      const section = { ...((this.config[path[0]] ?? {}) as Config), [path[1]]: value };
+      if (value === undefined) delete section[path[1]];
+      this.setConfig({ ...this.config, [path[0]]: section });
+    };
+    this.quick.replaceChildren(
+      selectField('quick-network', 'Network', Object.entries(NETWORKS).map(([k, n]) => [k, n.label]), networkKey, (v) => {
+        if (NETWORKS[v]) this.setConfig({ ...this.config, network: { layers: NETWORKS[v]!.layers } });
+      }),
+      selectField('quick-device', 'Device', deviceNames().map((n) => [n, n]), choiceName(this.config['device'] ?? 'soft-bounds-reference'), (v) => this.setConfig({ ...this.config, device: v })),
+      selectField('quick-algorithm', 'Algorithm', algorithmChoices(), choiceName(this.config['algorithm'] ?? 'c-ttv2'), (v) => this.setConfig({ ...this.config, algorithm: v })),
+      numberField('quick-lr', 'Learning rate', numberOf(training['lr'], 0.1), 0, (v) => set(['training', 'lr'], v), false),
+      numberField('quick-epochs', 'Epochs', numberOf(training['epochs'], 10), 1, (v) => set(['training', 'epochs'], v)),
+      numberField('quick-batch', 'Mini-batch', numberOf(training['batch'], 10), 1, (v) => set(['training', 'batch'], v)),
+      numberField('quick-train-limit', 'Training samples (0 = all)', numberOf(data['trainLimit'], 0), 0, (v) => set(['data', 'trainLimit'], v >= 1 ? v : undefined)),
+      numberField('quick-seed', 'Seed', numberOf(this.config['seed'], 0), 0, (v) => this.setConfig({ ...this.config, seed: v })),
+    );
+  }
+
+  /** A new config from the quick controls or the URL: rewrite the editor and the controls. */
+  setConfig(config: Config): void {
+    this.config = config;
+    this.editor.show(config);
+    this.quickFields();
+    this.changed(config);
+  }
+
+  private setButtons(): void {
+    const active = this.current && (this.current.status === 'running' || this.current.status === 'starting' || this.current.status === 'paused');
+    this.startButton.disabled = Boolean(active);
+    this.pauseButton.disabled = !active || this.current?.status === 'starting';
+    this.pauseButton.textContent = this.current?.status === 'paused' ? 'Resume' : 'Pause';
+    this.stopButton.disabled = !active;
+    document.body.dataset['run'] = this.current?.status ?? 'idle';
+  }
+
+  private start(): void {
+    const config = structuredClone(this.config);
+    const row = element('tr');
+    const run: RunView = {
+      id: 0, label: `${String(config['name'] ?? 'experiment')} #${this.runs.length + 1}`, config, status: 'starting',
+      losses: { step: [], loss: [] }, epochs: { epoch: [], accuracy: [] }, pulses: { step: [], byPurpose: {}, byTile: {} },
+      live: null, result: null, partial: null, batchesPerEpoch: 1, row,
+    };
+    run.id = this.engine.train(config, 5, this.files, (message) => this.onMessage(run, message));
+    this.runs.push(run);
+    this.current = run;
+    this.shown = run;
+    this.runsBody.append(row);
+    this.status.textContent = 'starting…';
+    this.status.classList.remove('error');
+    this.renderRow(run);
+    this.setButtons();
+  }
+
+  private pauseOrResume(): void {
+    const run = this.current;
+    if (!run) return;
+    if (run.status === 'paused') {
+      run.status = 'running';
+      this.engine.control('resume', run.id);
+    } else this.engine.control('pause', run.id);
+    this.setButtons();
+  }
+
+  private onMessage(run: RunView, message: RunMessage): void {
+    if (message.type === 'error') {
+      run.status = 'failed';
+      this.status.textContent = message.message;
+      this.status.classList.add('error');
+    } else if (message.type === 'paused') {
+      run.status = 'paused';
+      this.status.textContent = `paused after step ${run.losses.step.at(-1) ?? 0}; Resume continues from the checkpoint bit for bit`;
+    } else if (message.type === 'stopped') {
+      run.status = 'stopped';
+      run.result = run.partial;
+      this.status.textContent = 'stopped';
+    } else if (message.type === 'event') {
+      const event = message.event;
+      if (event.type === 'start') {
+        run.status = 'running';
+        run.batchesPerEpoch = event.batchesPerEpoch;
+        this.status.textContent = `${event.dataset}: ${event.network}`;
+      } else if (event.type === 'batch') {
+        run.losses.step.push((event.epoch - 1) * event.batchesPerEpoch + event.batch);
+        run.losses.loss.push(event.loss);
+        if (event.batch % 5 === 0 || event.batch === event.batchesPerEpoch) {
+          this.status.textContent = `epoch ${event.epoch}, step ${event.batch}/${event.batchesPerEpoch}, loss ${event.loss.toFixed(4)}`;
+        }
+      } else if (event.type === 'live') {
+        this.takeLive(run, event);
+      } else if (event.type === 'epoch') {
+        run.epochs.epoch.push(event.metrics.epoch);
+        run.epochs.accuracy.push(100 * event.metrics.testAccuracy);
+      } else if (event.type === 'done' && event.result.status === 'partial') {
+        // A pause or a stop: the engine's next message says which; a stopped run keeps this result.
+        run.partial = event.result;
+      } else if (event.type === 'done') {
+        run.result = event.result;
+        run.status = 'done';
+        const last = event.result.epochs.at(-1);
+        this.status.textContent = last ? `done: test accuracy ${(100 * last.testAccuracy).toFixed(2)} % after ${last.epoch} epochs` : 'done';
+      }
+    }
+    if (this.shown === run) this.drawCharts(run);
+    this.renderRow(run);
+    this.setButtons();
+  }
+
+  private takeLive(run: RunView, event: LiveEvent): void {
+    const step = (event.epoch - 1) * run.batchesPerEpoch + event.batch;
+    const { pulses } = run;
+    const n = pulses.step.length;
+    pulses.step.push(step);
+    const add = (target: Record<string, number[]>, values: Record<string, number>) => {
+      for (const [key, value] of Object.entries(values)) (target[key] ??= new Array<number>(n).fill(0)).push(value);
+      for (const list of Object.values(target)) if (list.length === n) list.push(list.at(-1) ?? 0);
+    };
+    add(pulses.byPurpose, event.pulsesByPurpose);
+    add(pulses.byTile, event.pulsesByTile);
+    run.live = event;
+    const names = Object.keys(event.layers);
+    if (names.join() !== Array.from(this.layerChoice.options, (o) => o.value).join()) {
+      const chosen = this.layerChoice.value;
+      this.layerChoice.replaceChildren(...names.map((name) => element('option', { value: name }, name)));
+      if (names.includes(chosen)) this.layerChoice.value = chosen;
+    }
+  }
+
+  private drawCharts(run: RunView): void {
+    this.loss.setData(run.losses.step, [run.losses.loss]);
+    this.accuracy.setData(run.epochs.epoch, [run.epochs.accuracy]);
+    this.purposes.setSeries(Object.keys(run.pulses.byPurpose));
+    this.purposes.setData(run.pulses.step, Object.values(run.pulses.byPurpose));
+    this.tiles.setSeries(Object.keys(run.pulses.byTile));
+    this.tiles.setData(run.pulses.step, Object.values(run.pulses.byTile));
+    this.drawMaps();
+  }
+
+  private drawMaps(): void {
+    const layer = this.shown?.live?.layers[this.layerChoice.value];
+    if (!layer) return;
+    this.weightsMap.draw(layer.weights, layer.rows, layer.cols);
+    const spColumns = layer.symmetricPoints ? layer.symmetricPoints.length / layer.rows : layer.cols;
+    this.spMap.draw(layer.symmetricPoints, layer.rows, spColumns, layer.symmetricPoints ? '' : 'a layer on several tiles, or one without pulsed devices');
+  }
+
+  private renderRow(run: RunView): void {
+    const last = run.result?.epochs.at(-1) ?? null;
+    const accuracy = run.epochs.accuracy.at(-1);
+    const pick = element('input', { type: 'checkbox', 'aria-label': `compare ${run.label}`, class: 'compare-pick' });
+    pick.disabled = !run.result;
+    pick.checked = run.row.querySelector<HTMLInputElement>('.compare-pick')?.checked ?? false;
+    const show = element('button', { type: 'button', class: 'link' }, run.label);
+    show.addEventListener('click', () => {
+      this.shown = run;
+      this.drawCharts(run);
+    });
+    const files = element('td');
+    const yaml = element('button', { type: 'button', class: 'export-yaml' }, 'config.yaml');
+    yaml.addEventListener('click', () => download('config.yaml', this.editor.yaml(run.config), 'text/yaml'));
+    files.append(yaml);
+    if (run.result) {
+      const json = element('button', { type: 'button', class: 'export-json' }, 'results.json');
+      json.addEventListener('click', () => download('results.json', JSON.stringify(run.result, null, 2), 'application/json'));
+      files.append(' ', json);
+    }
+    const cells = [element('td'), element('td'), element('td', {}, run.status), element('td', {}, accuracy === undefined ? '–' : `${accuracy.toFixed(2)} %${last ? '' : ' (so far)'}`), files];
+    cells[0]!.append(pick);
+    cells[1]!.append(show);
+    run.row.replaceChildren(...cells);
+  }
+
+  /** The HTML report's figures for the picked finished runs, side by side in one set of plots. */
+  private async compare(): Promise<void> {
+    const picked = this.runs.filter((run) => run.result && run.row.querySelector<HTMLInputElement>('.compare-pick')?.checked);
+    if (picked.length === 0) {
+      this.compareArea.textContent = 'Pick finished runs to compare (the boxes in the first column).';
+      return;
+    }
+    this.compareArea.textContent = 'drawing…';
+    const labelled = labelRuns(picked.map((run) => run.result!)).map((r, i) => ({ ...r, label: picked[i]!.label }));
+    const figures = await Promise.all(reportSpecs(labelled).map(async ({ title, spec }) => ({ title, svg: await renderSvg(spec) })));
+    this.compareArea.replaceChildren(...figures.map(({ title, svg }) => {
+      const figure = element('figure', { class: 'report-figure' });
+      figure.append(element('figcaption', {}, title));
+      const holder = element('div', { role: 'img', 'aria-label': title });
+      holder.innerHTML = svg;
+      figure.append(holder);
+      return figure;
+    }));
+  }
+
+  /** For the page's test hook: the finished runs' results, in order. */
+  results(): ExperimentResult[] {
+    return this.runs.flatMap((run) => (run.result ? [run.result] : []));
+  }
+}
