@@ -36,3 +36,4 @@ export { crossGrids, sweepCells, summarizeSweep, sweepTable, type SweepCell, typ
 export { LIMITS } from './core/limits.js';
 export { kernelBackend, kernelBackends, setKernelBackend, kernelThreads, setKernelThreads, type KernelBackend, type KernelThreads } from './kernels/index.js';
 export { useWebKernelThreads, WebKernelThreads, webThreadsUnavailable } from './kernels/web-threads.js';
+export { KernelThreadDied } from './kernels/pool.js';

@@ -6,7 +6,7 @@
  * and resume from it bit for bit (as `aimsim run --resume` does).
  */
 import {
-  characterizeDevice, IDX_FILES, idxDataset, prepareLeastSquares, resolveTaskFiles, idxFileOf, resolveDevice, runExperiment, useWebKernelThreads, webThreadsUnavailable,
+  characterizeDevice, IDX_FILES, idxDataset, KernelThreadDied, prepareLeastSquares, resolveTaskFiles, idxFileOf, resolveDevice, runExperiment, useWebKernelThreads, webThreadsUnavailable,
   type Checkpoint, type ExperimentConfig, type ImageDataset, type IdxFileName, type NamedBytes, type RunEvent,
 } from '../../src/index.js';
 import type { DroppedFile, FromEngine, ToEngine } from './protocol.js';
@@ -79,6 +79,13 @@ async function train(id: number, state: Run): Promise<void> {
       } else send({ type: 'paused', run: id });
     } else runs.delete(id);
   } catch (error) {
+    if (error instanceof KernelThreadDied) {
+      // The run keeps its last checkpoint (the last finished epoch; none: from the start), and
+      // the engine starts fresh threads for the Resume.
+      restartThreads();
+      send({ type: 'died', run: id, message: `${error.message}; Resume continues from ${state.checkpoint ? `the end of epoch ${state.checkpoint.epoch}` : 'the start'} on fresh threads` });
+      return;
+    }
     runs.delete(id);
     send({ type: 'error', run: id, message: errorLine(error) });
   }
@@ -115,12 +122,23 @@ async function leastSquares(id: number, config: unknown, files: DroppedFile[]): 
   }
 }
 
+/** The thread count the page asked for, and what stops the threads now running. */
+let wanted = 1;
+let stopThreads: (() => void) | null = null;
+
+function restartThreads(): void {
+  stopThreads?.();
+  stopThreads = null;
+  void init(wanted);
+}
+
 async function init(threads: number): Promise<void> {
+  wanted = threads;
   const why = webThreadsUnavailable();
   let used = 1;
   if (threads > 1 && why === null) {
     try {
-      await useWebKernelThreads(threads);
+      stopThreads = await useWebKernelThreads(threads);
       used = threads;
     } catch (error) {
       send({ type: 'ready', threads: 1, why: errorLine(error) });
@@ -169,8 +187,9 @@ scope.onmessage = (event) => {
       return;
     }
     case 'resume': {
+      // A paused run has its checkpoint; one whose kernel thread died may start again from 0.
       const state = runs.get(message.run);
-      if (state?.checkpoint) void train(message.run, state);
+      if (state) void train(message.run, state);
       return;
     }
   }

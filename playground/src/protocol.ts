@@ -27,6 +27,8 @@ export type FromEngine =
   /** Run events as the library sends them, less the checkpoints (they stay in the engine for resume). */
   | { type: 'event'; run: number; event: Exclude<RunEvent, { type: 'checkpoint' }> }
   | { type: 'paused'; run: number }
+  /** A kernel thread died: the run is held at its last checkpoint, and Resume continues it. */
+  | { type: 'died'; run: number; message: string }
   | { type: 'least-squares-start'; run: number; rows: number; cols: number; steps: number; optimum: Float64Array }
   | { type: 'least-squares-record'; run: number; record: LeastSquaresRecord }
   | { type: 'least-squares-done'; run: number; result: LeastSquaresResult }

@@ -31,6 +31,13 @@ const NETWORKS: Record<string, { label: string; layers: unknown[] }> = {
   },
 };
 
+/** Drops the points at `x` and after it (a replayed stretch of a resumed run) from a series' columns. */
+function keepBefore(x: number, xs: number[], ...columns: unknown[][]): void {
+  const at = xs.findIndex((value) => value >= x);
+  if (at < 0) return;
+  for (const column of [xs, ...columns]) column.length = Math.min(column.length, at);
+}
+
 function configHeader(config: Config): string[] {
   const header = ['aimsim config from the playground; run it with: npx aimsim run <this file>'];
   const data = (config['data'] ?? {}) as Config;
@@ -201,6 +208,7 @@ export class Training {
     if (!run) return;
     if (run.status === 'paused') {
       run.status = 'running';
+      this.status.classList.remove('error');
       this.engine.control('resume', run.id);
     } else this.engine.control('pause', run.id);
     this.setButtons();
@@ -209,6 +217,10 @@ export class Training {
   private onMessage(run: RunView, message: RunMessage): void {
     if (message.type === 'error') {
       run.status = 'failed';
+      this.status.textContent = message.message;
+      this.status.classList.add('error');
+    } else if (message.type === 'died') {
+      run.status = 'paused';
       this.status.textContent = message.message;
       this.status.classList.add('error');
     } else if (message.type === 'paused') {
@@ -225,7 +237,10 @@ export class Training {
         run.batchesPerEpoch = event.batchesPerEpoch;
         this.status.textContent = `${event.dataset}: ${event.network}`;
       } else if (event.type === 'batch') {
-        run.losses.step.push((event.epoch - 1) * event.batchesPerEpoch + event.batch);
+        const step = (event.epoch - 1) * event.batchesPerEpoch + event.batch;
+        // A run resumed from an earlier checkpoint (after a kernel thread died) replays steps.
+        keepBefore(step, run.losses.step, run.losses.loss);
+        run.losses.step.push(step);
         run.losses.loss.push(event.loss);
         if (event.batch % 5 === 0 || event.batch === event.batchesPerEpoch) {
           this.status.textContent = `epoch ${event.epoch}, step ${event.batch}/${event.batchesPerEpoch}, loss ${event.loss.toFixed(4)}`;
@@ -233,6 +248,7 @@ export class Training {
       } else if (event.type === 'live') {
         this.takeLive(run, event);
       } else if (event.type === 'epoch') {
+        keepBefore(event.metrics.epoch, run.epochs.epoch, run.epochs.accuracy);
         run.epochs.epoch.push(event.metrics.epoch);
         run.epochs.accuracy.push(100 * event.metrics.testAccuracy);
       } else if (event.type === 'done' && event.result.status === 'partial') {
@@ -253,6 +269,7 @@ export class Training {
   private takeLive(run: RunView, event: LiveEvent): void {
     const step = (event.epoch - 1) * run.batchesPerEpoch + event.batch;
     const { pulses } = run;
+    keepBefore(step, pulses.step, ...Object.values(pulses.byPurpose), ...Object.values(pulses.byTile));
     const n = pulses.step.length;
     pulses.step.push(step);
     const add = (target: Record<string, number[]>, values: Record<string, number>) => {

@@ -1,4 +1,5 @@
 import { zigF, zigK, zigW } from '../rng/ziggurat.js';
+import { KernelThreadDied } from './pool.js';
 import { kernelThreads, splitRange, type KernelThreads } from './threads.js';
 import { wasmKernelsBase64, wasmKernelsSharedBase64 } from './wasm-binary.js';
 
@@ -272,7 +273,10 @@ export class WasmArena {
     const threads = kernelThreads();
     try {
       return new WasmArena(rows, cols, f64Arrays, threads && compiledModule(true) ? threads : null);
-    } catch {
+    } catch (error) {
+      // A kernel thread that died while the arena registered fails the run (issue 21); only a
+      // memory that cannot be had falls back to plain arrays.
+      if (error instanceof KernelThreadDied) throw error;
       return null;
     }
   }

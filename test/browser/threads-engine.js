@@ -2,6 +2,7 @@
 // 64 × 72 soft-bounds tile with 1 and with 2 Web Worker kernel threads; the test compares them.
 import { useWebKernelThreads, webThreadsUnavailable } from '../../src/kernels/web-threads.ts';
 import { kernelThreads } from '../../src/kernels/index.ts';
+import { KernelThreadDied } from '../../src/kernels/pool.ts';
 import { WasmArena } from '../../src/kernels/wasm-gemm.ts';
 import { resolveDevice } from '../../src/devices/index.ts';
 import { Rng } from '../../src/rng/index.ts';
@@ -29,6 +30,34 @@ function exercise() {
   };
 }
 
+/**
+ * A kernel worker that crashes (issue 21): the supervisor hears it and the engine's next call
+ * fails with KernelThreadDied instead of waiting for ever (the wake-up of a caller already asleep
+ * in Atomics.wait is the shared protocol's, tested on Node in test/kernels/dead-worker.test.ts).
+ * The crash lands when the worker's event loop next runs: at the next tile's registration.
+ */
+async function death() {
+  const stop = await useWebKernelThreads(2, { minWork: 1 << 12, spin: 0 });
+  try {
+    exercise();
+    kernelThreads().crashWorkerForTest(0);
+    const started = Date.now();
+    try {
+      // The crash lands at the next registration; the supervisor hears it on its own thread,
+      // while the engine may be asleep in a call.
+      for (let i = 0; i < 20; i++) {
+        exercise();
+        await new Promise((resolve) => setTimeout(resolve, 50));
+      }
+      return { thrown: null };
+    } catch (error) {
+      return { thrown: error instanceof KernelThreadDied ? error.message : String(error), seconds: (Date.now() - started) / 1000 };
+    }
+  } finally {
+    stop();
+  }
+}
+
 try {
   const unavailable = webThreadsUnavailable();
   const runs = {};
@@ -40,7 +69,7 @@ try {
       stop();
     }
   }
-  self.postMessage({ unavailable, runs });
+  self.postMessage({ unavailable, runs, death: await death() });
 } catch (error) {
   self.postMessage({ error: String(error && error.stack ? error.stack : error) });
 }

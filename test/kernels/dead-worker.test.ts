@@ -38,6 +38,20 @@ describe('a kernel worker that dies', () => {
     }
   });
 
+  it('while a new tile registers its memory: the tile is not made (no silent fall-back to plain arrays)', async () => {
+    const pool = new NodeKernelThreads(2, 1 << 12);
+    setKernelThreads(pool);
+    try {
+      trainingTile().step();
+      pool.killWorkerForTest(0);
+      await sleep(300);
+      expect(() => trainingTile()).toThrow(KernelThreadDied);
+    } finally {
+      setKernelThreads(null);
+      pool.close();
+    }
+  });
+
   it('during a call: the caller, asleep in Atomics.wait, is woken and fails instead of waiting for ever', () => {
     const pool = new NodeKernelThreads(2, 1 << 12, 0);
     setKernelThreads(pool);

@@ -29,6 +29,7 @@ interface Report {
   unavailable?: string | null;
   runs?: Record<'1' | '2', Run>;
   mainThread?: string | null;
+  death?: { thrown: string | null; seconds?: number };
   crossOriginIsolated?: boolean;
 }
 
@@ -58,7 +59,7 @@ let server: Server | null = null;
 afterAll(() => void server?.close());
 
 describe('kernel threads in the browser (Web Workers)', () => {
-  it('give the same pulses, conductances and MVM outputs as one thread, run from a worker; the page’s main thread is refused clearly', async (context) => {
+  it('give the same pulses, conductances and MVM outputs as one thread, run from a worker; the page’s main thread is refused clearly; a crashed kernel worker fails the engine’s call instead of hanging it', async (context) => {
     const browser = chromiumOrSkip(context);
     const site = mkdtempSync(join(tmpdir(), 'aimsim-threads-page-'));
     await build({
@@ -93,5 +94,8 @@ describe('kernel threads in the browser (Web Workers)', () => {
     expect(two.counters).toEqual(one.counters);
     expect(two.conductance).toEqual(one.conductance);
     expect(two.outputs).toEqual(one.outputs);
+    // A crashed kernel worker fails the engine's next call with one line, at once.
+    expect(report.death).toEqual({ thrown: 'a kernel thread died (out of memory, or it crashed), so the run stops', seconds: expect.any(Number) });
+    expect(report.death!.seconds!).toBeLessThan(10);
   }, 90_000);
 });

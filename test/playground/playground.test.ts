@@ -119,7 +119,13 @@ describe('the playground in Chromium', () => {
     await page.focus('#run-start');
     await page.keyboard.press('Enter');
     await runTo(page, 'done');
-    const expected = numbers(await runExperiment(fiftySteps));
+    // The run's exported config.yaml through `aimsim run`: the page's results.json, bit for bit.
+    const dir = mkdtempSync(join(tmpdir(), 'aimsim-playground-run-'));
+    const download = page.waitForEvent('download');
+    await page.click('#runs .export-yaml');
+    copyFileSync(await (await download).path(), join(dir, 'config.yaml'));
+    expect(await main(['run', join(dir, 'config.yaml'), '--out', join(dir, 'run')], { stdout: () => {}, stderr: () => {} })).toBe(0);
+    const expected = numbers(JSON.parse(readFileSync(join(dir, 'run', 'results.json'), 'utf8')) as ExperimentResult);
     const [first] = await pageResults(page);
     expect(first!.epochs[0]!.pulsesByPurpose['update']).toBeGreaterThan(1e6);
     expect(numbers(first!)).toEqual(expected);
