@@ -1,7 +1,7 @@
 /** Live line and bar charts (uPlot), sized to their container and labelled for screen readers. */
 import uPlot from 'uplot';
 import 'uplot/dist/uPlot.min.css';
-import { element } from './schema-form.js';
+import { element } from './dom.js';
 
 const COLORS = ['#1f77b4', '#d62728', '#2ca02c', '#9467bd', '#ff7f0e', '#8c564b', '#e377c2', '#17becf', '#7f7f7f', '#bcbd22'];
 
@@ -12,7 +12,7 @@ export interface ChartOptions {
   series: string[];
   bars?: boolean;
   logY?: boolean;
-  /** Draw the series as bands: pairs (mean ± std) follow in the data as extra series (not drawn). */
+  /** Mark every point (a series with few points, such as one per epoch). */
   points?: boolean;
 }
 

@@ -8,7 +8,8 @@ import { deviceFieldsJsonSchema, devicePresets, deviceKinds, findDevicePreset, t
 import { Chart, histogram } from './charts.js';
 import type { Engine } from './engine.js';
 import { download, toYaml } from './export.js';
-import { element, renderSchemaForm, type FieldSchema } from './schema-form.js';
+import { element } from './dom.js';
+import { renderSchemaForm, type FieldSchema } from './schema-form.js';
 import type { DeviceState } from './url-state.js';
 
 const fmt = (v: number | null) => (v === null ? '∞' : Number(v.toPrecision(4)).toString());

@@ -4,6 +4,12 @@ import type { DroppedFile, FromEngine, ToEngine } from './protocol.js';
 
 export type RunMessage = Extract<FromEngine, { run: number }> | { type: 'error'; run?: number; message: string };
 
+/** Whether a run's message is its last (a finished run, a stop, an error). */
+function ends(message: RunMessage): boolean {
+  return message.type === 'stopped' || message.type === 'error' || message.type === 'least-squares-done'
+    || (message.type === 'event' && message.event.type === 'done' && message.event.result.status === 'completed');
+}
+
 export class Engine {
   private readonly worker: Worker;
   private nextId = 1;
@@ -21,7 +27,19 @@ export class Engine {
       if (message.type === 'ready') markReady({ threads: message.threads, why: message.why });
       else if (message.type === 'characterized') this.settle(message.id, message.result);
       else if (message.type === 'error' && message.id !== undefined) this.settle(message.id, new Error(message.message));
-      else if ('run' in message && message.run !== undefined) this.runListeners.get(message.run)?.(message as RunMessage);
+      else if ('run' in message && message.run !== undefined) {
+        this.runListeners.get(message.run)?.(message as RunMessage);
+        if (ends(message as RunMessage)) this.runListeners.delete(message.run);
+      }
+    };
+    // A worker that cannot start (its script failed to load, say) would otherwise leave the page
+    // waiting: say why, and fail what waits on it.
+    this.worker.onerror = (event) => {
+      const why = `the engine worker failed: ${event.message || 'it could not start'}`;
+      markReady({ threads: 0, why });
+      for (const id of this.pending.keys()) this.settle(id, new Error(why));
+      for (const [run, listen] of this.runListeners) listen({ type: 'error', run, message: why });
+      this.runListeners.clear();
     };
     this.post({ type: 'init', threads });
   }

@@ -6,7 +6,7 @@
  * and resume from it bit for bit (as `aimsim run --resume` does).
  */
 import {
-  characterizeDevice, IDX_FILES, idxDataset, KernelThreadDied, prepareLeastSquares, resolveTaskFiles, idxFileOf, resolveDevice, runExperiment, useWebKernelThreads, webThreadsUnavailable,
+  characterizeDevice, IDX_FILES, idxDataset, KernelThreadDied, prepareLeastSquares, UserError, resolveTaskFiles, idxFileOf, resolveDevice, runExperiment, useWebKernelThreads, webThreadsUnavailable,
   type Checkpoint, type ExperimentConfig, type ImageDataset, type IdxFileName, type NamedBytes, type RunEvent,
 } from '../../src/index.js';
 import type { DroppedFile, FromEngine, ToEngine } from './protocol.js';
@@ -26,7 +26,7 @@ function errorLine(error: unknown): string {
 function droppedDataset(files: DroppedFile[]) {
   return async (data: ExperimentConfig['data']): Promise<ImageDataset> => {
     if (data.dataset !== 'fashion-mnist' && data.dataset !== 'mnist') {
-      throw new Error(`data.dataset: ${data.dataset} cannot be loaded in the browser; use embedded-fashion-mnist, or drop the four IDX files of fashion-mnist or mnist`);
+      throw new UserError('data.dataset', data.dataset, 'must be embedded-fashion-mnist, or fashion-mnist or mnist with their four IDX files dropped on the page', 'data error');
     }
     const found: Partial<Record<IdxFileName, NamedBytes>> = {};
     for (const file of files) {
@@ -34,7 +34,7 @@ function droppedDataset(files: DroppedFile[]) {
       if (which) found[which] = file;
     }
     const missing = IDX_FILES.filter((name) => !found[name]);
-    if (missing.length > 0) throw new Error(`data: ${data.dataset} needs the four IDX files; drop ${missing.join(', ')} (optionally .gz)`);
+    if (missing.length > 0) throw new UserError('data files', files.map((f) => f.name), `must include the four IDX files of ${data.dataset}; drop ${missing.join(', ')} (optionally .gz)`, 'data error');
     return idxDataset((base) => found[base]!, data.dataset, 'dropped files');
   };
 }
@@ -45,8 +45,11 @@ interface Run {
   files: DroppedFile[];
   controller: AbortController;
   checkpoint?: Checkpoint;
-  /** What the current abort means: keep the checkpoint (pause) or drop the run (stop). */
-  ending?: 'pause' | 'stop';
+  /**
+   * running; pausing or stopping: asked to, finishing its batch; paused: held at its checkpoint
+   * (also after a kernel thread died), the only phase Resume acts on.
+   */
+  phase: 'running' | 'pausing' | 'stopping' | 'paused';
 }
 const runs = new Map<number, Run>();
 
@@ -63,7 +66,7 @@ function forward(run: number, event: RunEvent, state: Run): void {
 
 async function train(id: number, state: Run): Promise<void> {
   state.controller = new AbortController();
-  state.ending = undefined;
+  state.phase = 'running';
   try {
     const result = await runExperiment(state.config, {
       signal: state.controller.signal,
@@ -72,17 +75,20 @@ async function train(id: number, state: Run): Promise<void> {
       liveEvery: state.liveEvery,
       ...(state.checkpoint ? { resumeFrom: state.checkpoint } : {}),
     });
-    if (result.status === 'partial') {
-      if (state.ending === 'stop') {
-        runs.delete(id);
-        send({ type: 'stopped', run: id });
-      } else send({ type: 'paused', run: id });
-    } else runs.delete(id);
+    // (The phase changes while the run awaits: read it afresh.)
+    if (result.status === 'partial' && (state.phase as Run['phase']) === 'pausing') {
+      state.phase = 'paused';
+      send({ type: 'paused', run: id });
+      return;
+    }
+    runs.delete(id);
+    if (result.status === 'partial') send({ type: 'stopped', run: id });
   } catch (error) {
     if (error instanceof KernelThreadDied) {
       // The run keeps its last checkpoint (the last finished epoch; none: from the start), and
       // the engine starts fresh threads for the Resume.
       restartThreads();
+      state.phase = 'paused';
       send({ type: 'died', run: id, message: `${error.message}; Resume continues from ${state.checkpoint ? `the end of epoch ${state.checkpoint.epoch}` : 'the start'} on fresh threads` });
       return;
     }
@@ -97,8 +103,9 @@ const leastSquaresRuns = new Map<number, AbortController>();
 /** The run's task files, taken from the dropped files by name (the CLI reads them next to the config). */
 function droppedTaskFiles(config: unknown, files: DroppedFile[]): unknown {
   return resolveTaskFiles(config, (field, name) => {
-    const file = files.find((f) => f.name === name || f.name.endsWith(`/${name}`));
-    if (!file) throw new Error(`${field}: ${name} is not among the dropped files; drop it on the page (${files.length ? `dropped: ${files.map((f) => f.name).join(', ')}` : 'none dropped'})`);
+    // A dropped file has a bare name; the config may name it with a folder (as for the CLI).
+    const file = files.find((f) => name === f.name || name.endsWith(`/${f.name}`));
+    if (!file) throw new UserError(field, name, `must be a file dropped on the page (dropped: ${files.map((f) => f.name).join(', ') || 'none'})`, 'data error');
     return file;
   });
 }
@@ -108,8 +115,7 @@ async function leastSquares(id: number, config: unknown, files: DroppedFile[]): 
   leastSquaresRuns.set(id, controller);
   try {
     const prepared = prepareLeastSquares(droppedTaskFiles(config, files));
-    const steps = Number((config as { steps?: number }).steps ?? 2000);
-    send({ type: 'least-squares-start', run: id, rows: prepared.rows, cols: prepared.cols, steps, optimum: Float64Array.from(prepared.optimum) });
+    send({ type: 'least-squares-start', run: id, rows: prepared.rows, cols: prepared.cols, optimum: Float64Array.from(prepared.optimum) });
     const result = await prepared.trainLive({
       signal: controller.signal,
       onRecord: (record) => send({ type: 'least-squares-record', run: id, record }, [record.weights.buffer as ArrayBuffer]),
@@ -157,13 +163,13 @@ scope.onmessage = (event) => {
     case 'characterize':
       try {
         const config = resolveDevice(message.name, message.overrides);
-        send({ type: 'characterized', id: message.id, result: characterizeDevice(message.name, config, message.options, true) });
+        send({ type: 'characterized', id: message.id, result: characterizeDevice(message.name, config, message.options, { detail: true }) });
       } catch (error) {
         send({ type: 'error', id: message.id, message: errorLine(error) });
       }
       return;
     case 'train': {
-      const state: Run = { config: message.config, liveEvery: message.liveEvery, files: message.files, controller: new AbortController() };
+      const state: Run = { config: message.config, liveEvery: message.liveEvery, files: message.files, controller: new AbortController(), phase: 'running' };
       runs.set(message.run, state);
       void train(message.run, state);
       return;
@@ -171,25 +177,32 @@ scope.onmessage = (event) => {
     case 'least-squares':
       void leastSquares(message.run, message.config, message.files);
       return;
-    case 'pause':
+    case 'pause': {
+      const state = runs.get(message.run);
+      if (state?.phase !== 'running') return;
+      state.phase = 'pausing';
+      state.controller.abort();
+      return;
+    }
     case 'stop': {
       leastSquaresRuns.get(message.run)?.abort();
       const state = runs.get(message.run);
       if (!state) return;
-      state.ending = message.type;
-      // A paused run is not running: stopping it only forgets its checkpoint.
-      if (state.controller.signal.aborted && message.type === 'stop') {
+      if (state.phase === 'paused') {
+        // Not running: stopping only forgets its checkpoint.
         runs.delete(message.run);
         send({ type: 'stopped', run: message.run });
         return;
       }
+      // Running, or finishing its batch for a pause: train() reports the stop when it returns.
+      state.phase = 'stopping';
       state.controller.abort();
       return;
     }
     case 'resume': {
       // A paused run has its checkpoint; one whose kernel thread died may start again from 0.
       const state = runs.get(message.run);
-      if (state) void train(message.run, state);
+      if (state?.phase === 'paused') void train(message.run, state);
       return;
     }
   }

@@ -2,7 +2,7 @@
  * A rows × cols array drawn on a canvas with a diverging colour map symmetric about 0 (blue
  * negative, white 0, red positive), its range in the caption; NaN (no value) is grey.
  */
-import { element } from './schema-form.js';
+import { element } from './dom.js';
 
 export class Heatmap {
   readonly root: HTMLElement;

@@ -2,8 +2,7 @@
  * A playground least-squares run and the CLI's study: the run is one cell of a one-run study
  * (its seed seeds the task too, as `aimsim study` does), so the study reproduces it bit for bit.
  */
-type Config = Record<string, unknown>;
-const numberOf = (value: unknown, fallback: number) => (typeof value === 'number' ? value : fallback);
+import { numberOf, type Config } from './config.js';
 
 /** What the study file of one run is: its config as the base, its seed as the only seed. */
 export function studyOf(config: Config): Config {

@@ -9,13 +9,13 @@
  */
 import type { LeastSquaresRecord, LeastSquaresResult } from '../../src/index.js';
 import { Chart } from './charts.js';
-import { ConfigEditor, dropZone, type Config } from './config-editor.js';
+import { algorithmChoices, choiceOf, numberOf, type Config } from './config.js';
+import { ConfigEditor, dropZone } from './config-editor.js';
 import type { Engine, RunMessage } from './engine.js';
 import { download, toYaml } from './export.js';
 import { Heatmap } from './heatmap.js';
 import type { DroppedFile } from './protocol.js';
-import { element, numberField, selectField } from './schema-form.js';
-import { algorithmChoices, choiceName, numberOf } from './training.js';
+import { element, numberField, selectField, type Field } from './dom.js';
 import { seededRun, studyOf } from './least-squares-study.js';
 
 interface LeastSquaresRun {
@@ -29,7 +29,8 @@ interface LeastSquaresRun {
   shape: { rows: number; cols: number; optimum: Float64Array } | null;
   last: LeastSquaresRecord | null;
   result: LeastSquaresResult | null;
-  row: HTMLTableRowElement;
+  /** Its row's cells, updated in place (focus stays). */
+  row: { status: HTMLElement; distance: HTMLElement; pulses: HTMLElement; files: HTMLElement; json: HTMLButtonElement | null };
 }
 
 export class LeastSquaresView {
@@ -38,8 +39,11 @@ export class LeastSquaresView {
   private readonly engine: Engine;
   private readonly changed: (config: Config) => void;
   private readonly quick = element('div', { class: 'fields quick' });
+  private readonly syncQuick: (config: Config) => void;
   private readonly editor: ConfigEditor;
+  /** State changes, announced; the progress line is not (it changes with every record). */
   private readonly status = element('p', { id: 'ls-status', class: 'summary', role: 'status', 'aria-live': 'polite' });
+  private readonly progress = element('p', { id: 'ls-progress', class: 'summary' });
   private readonly startButton = element('button', { type: 'button', id: 'ls-start' }, 'Start');
   private readonly stopButton = element('button', { type: 'button', id: 'ls-stop', disabled: '' }, 'Stop');
   private readonly runsBody = element('tbody');
@@ -55,11 +59,16 @@ export class LeastSquaresView {
     this.engine = engine;
     this.changed = changed;
     this.config = config;
-    this.editor = new ConfigEditor('ls-yaml', 'Least-squares run (YAML: the fields of a study’s run)', () => ['a least-squares run from the aimsim playground'], (edited) => {
-      this.config = edited;
-      this.quickFields();
-      this.changed(edited);
-    });
+    this.editor = new ConfigEditor(
+      'ls-yaml', 'Least-squares run (YAML: the fields of a study’s run)', () => ['a least-squares run from the aimsim playground'],
+      (edited) => {
+        this.config = edited;
+        this.syncQuick(edited);
+        this.changed(edited);
+      },
+      () => this.setButtons(),
+    );
+    this.syncQuick = this.quickControls();
     const files = dropZone('ls-files', 'Task data (optional): .json or .npy files that task.file, task.A, task.optimum, task.b or task.initialWeights name', 'none: the task draws its data from the seed', (dropped) => {
       this.files = dropped;
       const task = { ...((this.config['task'] ?? {}) as Config) };
@@ -74,7 +83,7 @@ export class LeastSquaresView {
     const buttons = element('div', { class: 'buttons' });
     buttons.append(this.startButton, this.stopButton, exportStudy);
     const controls = element('section', { class: 'controls', 'aria-label': 'least-squares set-up' });
-    controls.append(element('h3', {}, 'Least-squares run'), this.quick, files, this.editor.root, buttons, this.status);
+    controls.append(element('h3', {}, 'Least-squares run'), this.quick, files, this.editor.root, buttons, this.status, this.progress);
 
     const plots = element('section', { class: 'plots', 'aria-label': 'least-squares plots' });
     this.distance = new Chart(plots, { title: 'Distance ‖W − W*‖ to the optimum, every run of this session', x: 'step', y: '‖W − W*‖', series: [], logY: true });
@@ -95,21 +104,36 @@ export class LeastSquaresView {
     this.setConfig(config);
   }
 
-  setConfig(config: Config): void {
+  /** A new config from the quick controls (`fromQuick`: they show it already) or the URL. */
+  setConfig(config: Config, fromQuick = false): void {
     this.config = config;
     this.editor.show(config);
-    this.quickFields();
+    if (!fromQuick) this.syncQuick(config);
     this.changed(config);
+    this.setButtons();
   }
 
-  private quickFields(): void {
-    const set = (key: string, value: unknown) => this.setConfig({ ...this.config, [key]: value });
-    this.quick.replaceChildren(
-      selectField('ls-algorithm', 'Algorithm', algorithmChoices(), choiceName(this.config['algorithm'] ?? 'sgd'), (v) => set('algorithm', v)),
-      numberField('ls-lr', 'Learning rate', numberOf(this.config['lr'], 0.01), 0, (v) => set('lr', v), false),
-      numberField('ls-steps', 'Steps', numberOf(this.config['steps'], 2000), 1, (v) => set('steps', v)),
-      numberField('ls-seed', 'Seed (devices, data and W*)', numberOf(this.config['seed'], 0), 0, (v) => set('seed', v)),
-    );
+  /** Builds the quick controls once; the function returned shows a config in them. */
+  private quickControls(): (config: Config) => void {
+    const set = (key: string, value: unknown) => this.setConfig({ ...this.config, [key]: value }, true);
+    const algorithm = selectField('ls-algorithm', 'Algorithm', algorithmChoices(), (v) => set('algorithm', v));
+    const fields: [Field<number>, string, number][] = [
+      [numberField('ls-lr', 'Learning rate', 0, (v) => set('lr', v), false), 'lr', 0.01],
+      [numberField('ls-steps', 'Steps', 1, (v) => set('steps', v)), 'steps', 2000],
+      [numberField('ls-seed', 'Seed (devices, data and W*)', 0, (v) => set('seed', v)), 'seed', 0],
+    ];
+    this.quick.append(algorithm.root, ...fields.map(([field]) => field.root));
+    return (config) => {
+      algorithm.show(choiceOf(config['algorithm'] ?? 'sgd'));
+      for (const [field, key, fallback] of fields) field.show(numberOf(config[key], fallback));
+    };
+  }
+
+  private setButtons(): void {
+    const running = this.current?.status === 'running';
+    this.startButton.disabled = running || this.editor.problem !== null;
+    this.stopButton.disabled = !running;
+    document.body.dataset['leastSquares'] = this.current?.status ?? 'idle';
   }
 
   private studyYaml(config: Config): string {
@@ -120,13 +144,13 @@ export class LeastSquaresView {
     const config = structuredClone(this.config);
     const run: LeastSquaresRun = {
       id: 0, label: `${String(config['name'] ?? 'least-squares')} #${this.runs.length + 1}`, config, status: 'running',
-      steps: [], distance: [], pulses: [], shape: null, last: null, result: null, row: element('tr'),
+      steps: [], distance: [], pulses: [], shape: null, last: null, result: null, row: this.addRow(config),
     };
     run.id = this.engine.leastSquares(seededRun(config), this.files, (message) => this.onMessage(run, message));
     this.runs.push(run);
     this.current = run;
-    this.runsBody.append(run.row);
-    this.status.textContent = 'starting…';
+    this.status.textContent = 'running…';
+    this.progress.textContent = '';
     this.status.classList.remove('error');
     this.update(run);
   }
@@ -139,7 +163,7 @@ export class LeastSquaresView {
       run.distance.push(message.record.distance);
       run.pulses.push(message.record.pulses);
       run.last = message.record;
-      this.status.textContent = `step ${message.record.step}: ‖W − W*‖ = ${message.record.distance.toPrecision(4)}`;
+      this.progress.textContent = `step ${message.record.step}: ‖W − W*‖ = ${message.record.distance.toPrecision(4)}`;
     } else if (message.type === 'least-squares-done') {
       run.result = message.result;
       run.status = message.result.stoppedAt === undefined ? 'done' : 'stopped';
@@ -153,10 +177,7 @@ export class LeastSquaresView {
   }
 
   private update(run: LeastSquaresRun): void {
-    const running = this.current?.status === 'running';
-    this.startButton.disabled = running;
-    this.stopButton.disabled = !running;
-    document.body.dataset['leastSquares'] = this.current?.status ?? 'idle';
+    this.setButtons();
     this.drawCurves();
     if (run.shape && run.last) {
       const { rows, cols, optimum } = run.shape;
@@ -183,22 +204,29 @@ export class LeastSquaresView {
     this.pulses.setData(steps, shown.map((run) => column(run, run.pulses)));
   }
 
-  private renderRow(run: LeastSquaresRun): void {
-    const files = element('td');
+  private addRow(config: Config): LeastSquaresRun['row'] {
+    const row = element('tr');
+    const label = `${String(config['name'] ?? 'least-squares')} #${this.runs.length + 1}`;
     const study = element('button', { type: 'button', class: 'export-yaml' }, 'study.yaml');
-    study.addEventListener('click', () => download('study.yaml', this.studyYaml(run.config), 'text/yaml'));
-    files.append(study);
-    if (run.result) {
+    study.addEventListener('click', () => download('study.yaml', this.studyYaml(config), 'text/yaml'));
+    const cells = { label: element('td', {}, label), status: element('td'), distance: element('td'), pulses: element('td'), files: element('td') };
+    cells.files.append(study);
+    row.append(...Object.values(cells));
+    this.runsBody.append(row);
+    return { status: cells.status, distance: cells.distance, pulses: cells.pulses, files: cells.files, json: null };
+  }
+
+  private renderRow(run: LeastSquaresRun): void {
+    const distance = run.result?.finalDistance ?? run.distance.at(-1);
+    run.row.status.textContent = run.status;
+    run.row.distance.textContent = distance === undefined ? '–' : distance.toPrecision(4);
+    run.row.pulses.textContent = (run.result?.report.totalPulses ?? run.pulses.at(-1) ?? 0).toLocaleString('en');
+    if (run.result && !run.row.json) {
       const json = element('button', { type: 'button', class: 'export-json' }, 'result.json');
       json.addEventListener('click', () => download('result.json', JSON.stringify(run.result, null, 2), 'application/json'));
-      files.append(' ', json);
+      run.row.files.append(' ', json);
+      run.row.json = json;
     }
-    const distance = run.result?.finalDistance ?? run.distance.at(-1);
-    run.row.replaceChildren(
-      element('td', {}, run.label), element('td', {}, run.status),
-      element('td', {}, distance === undefined ? '–' : distance.toPrecision(4)),
-      element('td', {}, (run.result?.report.totalPulses ?? run.pulses.at(-1) ?? 0).toLocaleString('en')), files,
-    );
   }
 
   /** For the page's test hook: the finished runs' results, in order. */

@@ -5,6 +5,7 @@
 import defaultYaml from '../../examples/00-default.yaml?raw';
 import leastSquaresStudy from '../../examples/01-least-squares-study.json';
 import { parse } from 'yaml';
+import { deviceNames } from '../../src/index.js';
 import { DeviceExplorer } from './device-explorer.js';
 import { Engine } from './engine.js';
 import { LeastSquaresView } from './least-squares.js';
@@ -29,6 +30,11 @@ function defaultLeastSquares(): Record<string, unknown> {
 const { state, problem } = decodeState(location.hash, defaults);
 const notice = document.getElementById('notice')!;
 if (problem) notice.textContent = problem;
+// A link may name a device this version does not have (a typo, a renamed preset).
+if (!deviceNames().includes(state.device.name)) {
+  notice.textContent = `the link’s device ${JSON.stringify(state.device.name)} is not a preset or kind of this version; showing ${defaults.device.name}`;
+  state.device = defaults.device;
+}
 
 // Threads: `?threads=N` in the address, else the cores the browser reports, at most 4 (the
 // kernels split rows; more rarely pays). The numbers are the same for every count.
@@ -36,12 +42,31 @@ const asked = Number(new URLSearchParams(location.search).get('threads'));
 const engine = new Engine(Number.isInteger(asked) && asked >= 1 && asked <= 16 ? asked : Math.min(4, Math.max(1, navigator.hardwareConcurrency || 1)));
 const threadsLine = document.getElementById('threads')!;
 void engine.ready.then(({ threads, why }) => {
-  threadsLine.textContent = threads > 1 ? `engine: ${threads} kernel threads (cross-origin isolated)` : `engine: 1 thread${why ? ` (${why})` : ''}; the numbers are the same`;
+  if (threads === 0) {
+    threadsLine.textContent = `engine: ${why}`;
+    threadsLine.classList.add('problem');
+  } else {
+    threadsLine.textContent = threads > 1 ? `engine: ${threads} kernel threads (cross-origin isolated)` : `engine: 1 thread${why ? ` (${why})` : ''}; the numbers are the same`;
+  }
   document.body.dataset['threads'] = String(threads);
 });
 
 const current: SharedState = structuredClone(state);
-const remember = () => history.replaceState(null, '', encodeState(current));
+// The address follows the set-up, a moment after the last change (browsers limit how often a
+// page may rewrite it).
+let written = location.hash;
+let timer: ReturnType<typeof setTimeout> | null = null;
+function remember(): void {
+  if (timer) clearTimeout(timer);
+  timer = setTimeout(() => {
+    written = encodeState(current);
+    history.replaceState(null, '', written);
+  }, 250);
+}
+// Another playground link pasted into this tab: load its set-up.
+window.addEventListener('hashchange', () => {
+  if (location.hash !== written) location.reload();
+});
 
 const views: Record<View, HTMLElement> = {
   device: document.getElementById('view-device')!,
@@ -77,9 +102,10 @@ tabs.forEach((tab, i) => {
   tab.addEventListener('click', () => show(tab.dataset['view'] as View));
   // Arrow keys move between tabs (WAI-ARIA tabs pattern).
   tab.addEventListener('keydown', (event) => {
-    const step = event.key === 'ArrowRight' ? 1 : event.key === 'ArrowLeft' ? -1 : 0;
-    if (!step) return;
-    const next = tabs[(i + step + tabs.length) % tabs.length]!;
+    const target = { ArrowRight: i + 1, ArrowLeft: i - 1, Home: 0, End: tabs.length - 1 }[event.key];
+    if (target === undefined) return;
+    event.preventDefault();
+    const next = tabs[(target + tabs.length) % tabs.length]!;
     next.focus();
     show(next.dataset['view'] as View);
   });

@@ -29,7 +29,7 @@ export type FromEngine =
   | { type: 'paused'; run: number }
   /** A kernel thread died: the run is held at its last checkpoint, and Resume continues it. */
   | { type: 'died'; run: number; message: string }
-  | { type: 'least-squares-start'; run: number; rows: number; cols: number; steps: number; optimum: Float64Array }
+  | { type: 'least-squares-start'; run: number; rows: number; cols: number; optimum: Float64Array }
   | { type: 'least-squares-record'; run: number; record: LeastSquaresRecord }
   | { type: 'least-squares-done'; run: number; result: LeastSquaresResult }
   | { type: 'stopped'; run: number }

@@ -3,6 +3,8 @@
  * `deviceFieldsJsonSchema`): the same field names, defaults, bounds and docs as the CLI.
  * Numbers are number inputs with the schema's bounds, booleans checkboxes, enums selects.
  */
+import { element } from './dom.js';
+
 export interface FieldSchema {
   type?: string;
   description?: string;
@@ -14,13 +16,6 @@ export interface FieldSchema {
   enum?: unknown[];
 }
 
-function element<K extends keyof HTMLElementTagNameMap>(tag: K, attributes: Record<string, string> = {}, text?: string): HTMLElementTagNameMap[K] {
-  const node = document.createElement(tag);
-  for (const [key, value] of Object.entries(attributes)) node.setAttribute(key, value);
-  if (text !== undefined) node.textContent = text;
-  return node;
-}
-export { element };
 
 function bounds(field: FieldSchema): string {
   const low = field.minimum !== undefined ? `≥ ${field.minimum}` : field.exclusiveMinimum !== undefined ? `> ${field.exclusiveMinimum}` : '';
@@ -76,29 +71,3 @@ export function renderSchemaForm(
   }
 }
 
-/** A labelled select of `options` ([value, label]); a value not among them is kept, marked as the YAML's. */
-export function selectField(id: string, label: string, options: [string, string][], value: string, apply: (v: string) => void): HTMLElement {
-  const box = element('select', { id });
-  for (const [v, text] of options) box.append(element('option', { value: v }, text));
-  if (!options.some(([v]) => v === value)) box.append(element('option', { value }, `${value} (from the YAML)`));
-  box.value = value;
-  box.addEventListener('change', () => apply(box.value));
-  return labelled(label, box);
-}
-
-/** A labelled number input; `apply` gets finite values only. */
-export function numberField(id: string, label: string, value: number, min: number, apply: (v: number) => void, integer = true): HTMLElement {
-  const box = element('input', { id, type: 'number', min: String(min), step: integer ? '1' : 'any' });
-  box.value = String(value);
-  box.addEventListener('change', () => {
-    const v = Number(box.value);
-    if (Number.isFinite(v) && box.value.trim() !== '') apply(integer ? Math.round(v) : v);
-  });
-  return labelled(label, box);
-}
-
-function labelled(label: string, input: HTMLElement): HTMLElement {
-  const row = element('div', { class: 'field' });
-  row.append(element('label', { for: input.id }, label), input);
-  return row;
-}

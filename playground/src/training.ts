@@ -5,15 +5,20 @@
  * by side with the HTML report's own vega-lite specs, and the config (YAML) and results (JSON)
  * to take to the CLI, which reproduces the run bit for bit.
  */
-import { algorithmPresets, deviceNames, labelRuns, renderSvg, reportSpecs, type ExperimentResult, type LiveEvent } from '../../src/index.js';
+import { deviceNames, renderSvg, reportSpecs, type ExperimentResult, type LiveEvent } from '../../src/index.js';
 import { Chart } from './charts.js';
+import { algorithmChoices, choiceOf, numberOf, type Config } from './config.js';
+import { ConfigEditor, dropZone } from './config-editor.js';
+import { element, numberField, selectField } from './dom.js';
 import type { Engine, RunMessage } from './engine.js';
 import { download } from './export.js';
-import { ConfigEditor, dropZone, type Config } from './config-editor.js';
 import { Heatmap } from './heatmap.js';
 import type { DroppedFile } from './protocol.js';
-import { element, numberField, selectField } from './schema-form.js';
 
+/** Live weights and pulses every this many batches (and at each epoch's end). */
+const LIVE_EVERY = 5;
+/** The progress line is rewritten every this many batches. */
+const PROGRESS_EVERY = 5;
 
 /** Networks a newcomer can pick without writing layers (the YAML editor takes any). */
 const NETWORKS: Record<string, { label: string; layers: unknown[] }> = {
@@ -57,24 +62,33 @@ interface RunView {
   result: ExperimentResult | null;
   partial: ExperimentResult | null;
   batchesPerEpoch: number;
-  row: HTMLTableRowElement;
+  /** Its row in the runs table: built once, its cells updated in place (focus stays). */
+  row: { status: HTMLElement; accuracy: HTMLElement; pick: HTMLInputElement; files: HTMLElement; json: HTMLButtonElement | null };
 }
 
-export const numberOf = (value: unknown, fallback: number) => (typeof value === 'number' ? value : fallback);
-/** The preset (or kind) a device or algorithm field names, as a select shows it. */
-export const choiceName = (value: unknown) => (typeof value === 'string' ? value : ((value as Config | undefined)?.['preset'] ?? (value as Config | undefined)?.['kind'] ?? 'custom') as string);
-export const algorithmChoices = (): [string, string][] => Object.entries(algorithmPresets).map(([k, p]) => [k, `${k} (${p.kind})`]);
+/** The quick controls: each shows its part of the config, and writes it back. */
+interface QuickControl {
+  root: HTMLElement;
+  sync(config: Config): void;
+}
 
 export class Training {
   private config: Config;
   private files: DroppedFile[] = [];
-  private readonly editor = new ConfigEditor('config-yaml', 'Config (YAML, the CLI’s format: every field of `aimsim schema`)', (config) => configHeader(config), (config) => {
-    this.config = config;
-    this.quickFields();
-    this.changed(config);
-  });
+  private readonly editor = new ConfigEditor(
+    'config-yaml', 'Config (YAML, the CLI’s format: every field of `aimsim schema`)', (config) => configHeader(config),
+    (config) => {
+      this.config = config;
+      this.syncQuick();
+      this.changed(config);
+    },
+    () => this.setButtons(),
+  );
   private readonly quick = element('div', { class: 'fields quick' });
+  private readonly controls: QuickControl[];
+  /** State changes, announced; the progress line below is not (it changes every few batches). */
   private readonly status = element('p', { id: 'run-status', class: 'summary', role: 'status', 'aria-live': 'polite' });
+  private readonly progress = element('p', { id: 'run-progress', class: 'summary' });
   private readonly startButton = element('button', { type: 'button', id: 'run-start' }, 'Start');
   private readonly pauseButton = element('button', { type: 'button', id: 'run-pause', disabled: '' }, 'Pause');
   private readonly stopButton = element('button', { type: 'button', id: 'run-stop', disabled: '' }, 'Stop');
@@ -99,6 +113,8 @@ export class Training {
     this.changed = changed;
     this.config = config;
     const controls = element('section', { class: 'controls', 'aria-label': 'run set-up' });
+    this.controls = this.quickControls();
+    this.quick.append(...this.controls.map((control) => control.root));
     const files = dropZone('data-files', 'Dataset files (optional): the four IDX files of Fashion-MNIST or MNIST, dropped here or chosen', 'none: the embedded 14×14 Fashion-MNIST subset needs no files', (dropped) => {
       this.files = dropped;
       const data = { ...(this.config['data'] as Config | undefined) };
@@ -115,7 +131,7 @@ export class Training {
     buttons.append(exportYaml);
 
     controls.append(
-      element('h3', {}, 'Run'), this.quick, files, this.editor.root, buttons, this.status,
+      element('h3', {}, 'Run'), this.quick, files, this.editor.root, buttons, this.status, this.progress,
     );
 
     const plots = element('section', { class: 'plots', 'aria-label': 'live training' });
@@ -143,41 +159,54 @@ export class Training {
     this.setConfig(config);
   }
 
-  private quickFields(): void {
-    const training = (this.config['training'] ?? {}) as Config;
-    const data = (this.config['data'] ?? {}) as Config;
-    const network = JSON.stringify((this.config['network'] as Config | undefined)?.['layers'] ?? NETWORKS['mlp']!.layers);
-    const networkKey = Object.entries(NETWORKS).find(([, n]) => JSON.stringify(n.layers) === network)?.[0] ?? 'custom';
+  private quickControls(): QuickControl[] {
+    const section = (config: Config, name: string) => (config[name] ?? {}) as Config;
     const set = (path: [string, string], value: unknown) => {
-      const section = { ...((this.config[path[0]] ?? {}) as Config), [path[1]]: value };
-      if (value === undefined) delete section[path[1]];
-      this.setConfig({ ...this.config, [path[0]]: section });
+      const next = { ...section(this.config, path[0]), [path[1]]: value };
+      if (value === undefined) delete next[path[1]];
+      this.setConfig({ ...this.config, [path[0]]: next }, true);
     };
-    this.quick.replaceChildren(
-      selectField('quick-network', 'Network', Object.entries(NETWORKS).map(([k, n]) => [k, n.label]), networkKey, (v) => {
-        if (NETWORKS[v]) this.setConfig({ ...this.config, network: { layers: NETWORKS[v]!.layers } });
-      }),
-      selectField('quick-device', 'Device', deviceNames().map((n) => [n, n]), choiceName(this.config['device'] ?? 'soft-bounds-reference'), (v) => this.setConfig({ ...this.config, device: v })),
-      selectField('quick-algorithm', 'Algorithm', algorithmChoices(), choiceName(this.config['algorithm'] ?? 'c-ttv2'), (v) => this.setConfig({ ...this.config, algorithm: v })),
-      numberField('quick-lr', 'Learning rate', numberOf(training['lr'], 0.1), 0, (v) => set(['training', 'lr'], v), false),
-      numberField('quick-epochs', 'Epochs', numberOf(training['epochs'], 10), 1, (v) => set(['training', 'epochs'], v)),
-      numberField('quick-batch', 'Mini-batch', numberOf(training['batch'], 10), 1, (v) => set(['training', 'batch'], v)),
-      numberField('quick-train-limit', 'Training samples (0 = all)', numberOf(data['trainLimit'], 0), 0, (v) => set(['data', 'trainLimit'], v >= 1 ? v : undefined)),
-      numberField('quick-seed', 'Seed', numberOf(this.config['seed'], 0), 0, (v) => this.setConfig({ ...this.config, seed: v })),
-    );
+    const networkKey = (config: Config) => {
+      const layers = JSON.stringify(section(config, 'network')['layers'] ?? NETWORKS['mlp']!.layers);
+      return Object.entries(NETWORKS).find(([, n]) => JSON.stringify(n.layers) === layers)?.[0] ?? 'custom layers';
+    };
+    const network = selectField('quick-network', 'Network', Object.entries(NETWORKS).map(([k, n]) => [k, n.label]), (v) => this.setConfig({ ...this.config, network: { layers: NETWORKS[v]!.layers } }, true));
+    const device = selectField('quick-device', 'Device', deviceNames().map((n) => [n, n]), (v) => this.setConfig({ ...this.config, device: v }, true));
+    const algorithm = selectField('quick-algorithm', 'Algorithm', algorithmChoices(), (v) => this.setConfig({ ...this.config, algorithm: v }, true));
+    const lr = numberField('quick-lr', 'Learning rate', 0, (v) => set(['training', 'lr'], v), false);
+    const epochs = numberField('quick-epochs', 'Epochs', 1, (v) => set(['training', 'epochs'], v));
+    const batch = numberField('quick-batch', 'Mini-batch', 1, (v) => set(['training', 'batch'], v));
+    const limit = numberField('quick-train-limit', 'Training samples (0 = all)', 0, (v) => set(['data', 'trainLimit'], v >= 1 ? v : undefined));
+    const seed = numberField('quick-seed', 'Seed', 0, (v) => this.setConfig({ ...this.config, seed: v }, true));
+    return [
+      { root: network.root, sync: (c) => network.show({ value: networkKey(c) }) },
+      { root: device.root, sync: (c) => device.show(choiceOf(c['device'] ?? 'soft-bounds-reference')) },
+      { root: algorithm.root, sync: (c) => algorithm.show(choiceOf(c['algorithm'] ?? 'c-ttv2')) },
+      { root: lr.root, sync: (c) => lr.show(numberOf(section(c, 'training')['lr'], 0.1)) },
+      { root: epochs.root, sync: (c) => epochs.show(numberOf(section(c, 'training')['epochs'], 10)) },
+      { root: batch.root, sync: (c) => batch.show(numberOf(section(c, 'training')['batch'], 10)) },
+      { root: limit.root, sync: (c) => limit.show(numberOf(section(c, 'data')['trainLimit'], 0)) },
+      { root: seed.root, sync: (c) => seed.show(numberOf(c['seed'], 0)) },
+    ];
   }
 
-  /** A new config from the quick controls or the URL: rewrite the editor and the controls. */
-  setConfig(config: Config): void {
+  private syncQuick(): void {
+    for (const control of this.controls) control.sync(this.config);
+  }
+
+  /** A new config from the quick controls (`fromQuick`: they show it already) or the URL: rewrite the editor. */
+  setConfig(config: Config, fromQuick = false): void {
     this.config = config;
     this.editor.show(config);
-    this.quickFields();
+    if (!fromQuick) this.syncQuick();
     this.changed(config);
+    this.setButtons();
   }
 
   private setButtons(): void {
     const active = this.current && (this.current.status === 'running' || this.current.status === 'starting' || this.current.status === 'paused');
-    this.startButton.disabled = Boolean(active);
+    // A config whose YAML does not parse is not started (the last one that parsed is not what the user sees).
+    this.startButton.disabled = Boolean(active) || this.editor.problem !== null;
     this.pauseButton.disabled = !active || this.current?.status === 'starting';
     this.pauseButton.textContent = this.current?.status === 'paused' ? 'Resume' : 'Pause';
     this.stopButton.disabled = !active;
@@ -186,20 +215,20 @@ export class Training {
 
   private start(): void {
     const config = structuredClone(this.config);
-    const row = element('tr');
+    const label = `${String(config['name'] ?? 'experiment')} #${this.runs.length + 1}`;
     const run: RunView = {
-      id: 0, label: `${String(config['name'] ?? 'experiment')} #${this.runs.length + 1}`, config, status: 'starting',
+      id: 0, label, config, status: 'starting',
       losses: { step: [], loss: [] }, epochs: { epoch: [], accuracy: [] }, pulses: { step: [], byPurpose: {}, byTile: {} },
-      live: null, result: null, partial: null, batchesPerEpoch: 1, row,
+      live: null, result: null, partial: null, batchesPerEpoch: 1, row: this.addRow(label, config),
     };
-    run.id = this.engine.train(config, 5, this.files, (message) => this.onMessage(run, message));
+    run.id = this.engine.train(config, LIVE_EVERY, this.files, (message) => this.onMessage(run, message));
     this.runs.push(run);
     this.current = run;
     this.shown = run;
-    this.runsBody.append(row);
     this.status.textContent = 'starting…';
+    this.progress.textContent = '';
     this.status.classList.remove('error');
-    this.renderRow(run);
+    this.updateRow(run);
     this.setButtons();
   }
 
@@ -242,8 +271,8 @@ export class Training {
         keepBefore(step, run.losses.step, run.losses.loss);
         run.losses.step.push(step);
         run.losses.loss.push(event.loss);
-        if (event.batch % 5 === 0 || event.batch === event.batchesPerEpoch) {
-          this.status.textContent = `epoch ${event.epoch}, step ${event.batch}/${event.batchesPerEpoch}, loss ${event.loss.toFixed(4)}`;
+        if (event.batch % PROGRESS_EVERY === 0 || event.batch === event.batchesPerEpoch) {
+          this.progress.textContent = `epoch ${event.epoch}, step ${event.batch}/${event.batchesPerEpoch}, loss ${event.loss.toFixed(4)}`;
         }
       } else if (event.type === 'live') {
         this.takeLive(run, event);
@@ -262,7 +291,7 @@ export class Training {
       }
     }
     if (this.shown === run) this.drawCharts(run);
-    this.renderRow(run);
+    this.updateRow(run);
     this.setButtons();
   }
 
@@ -279,12 +308,6 @@ export class Training {
     add(pulses.byPurpose, event.pulsesByPurpose);
     add(pulses.byTile, event.pulsesByTile);
     run.live = event;
-    const names = Object.keys(event.layers);
-    if (names.join() !== Array.from(this.layerChoice.options, (o) => o.value).join()) {
-      const chosen = this.layerChoice.value;
-      this.layerChoice.replaceChildren(...names.map((name) => element('option', { value: name }, name)));
-      if (names.includes(chosen)) this.layerChoice.value = chosen;
-    }
   }
 
   private drawCharts(run: RunView): void {
@@ -297,50 +320,75 @@ export class Training {
     this.drawMaps();
   }
 
+  /** The shown run's layers in the layer choice (kept when they are the same), then its maps. */
   private drawMaps(): void {
+    const names = Object.keys(this.shown?.live?.layers ?? {});
+    if (names.join() !== Array.from(this.layerChoice.options, (o) => o.value).join()) {
+      const chosen = this.layerChoice.value;
+      this.layerChoice.replaceChildren(...names.map((name) => element('option', { value: name }, name)));
+      if (names.includes(chosen)) this.layerChoice.value = chosen;
+    }
     const layer = this.shown?.live?.layers[this.layerChoice.value];
-    if (!layer) return;
+    if (!layer) {
+      const why = this.shown?.live ? 'the network has no analog layer' : 'no live data yet';
+      this.weightsMap.draw(null, 0, 0, why);
+      this.spMap.draw(null, 0, 0, why);
+      return;
+    }
     this.weightsMap.draw(layer.weights, layer.rows, layer.cols);
     const spColumns = layer.symmetricPoints ? layer.symmetricPoints.length / layer.rows : layer.cols;
     this.spMap.draw(layer.symmetricPoints, layer.rows, spColumns, layer.symmetricPoints ? '' : 'a layer on several tiles, or one without pulsed devices');
   }
 
-  private renderRow(run: RunView): void {
-    const last = run.result?.epochs.at(-1) ?? null;
-    const accuracy = run.epochs.accuracy.at(-1);
-    const pick = element('input', { type: 'checkbox', 'aria-label': `compare ${run.label}`, class: 'compare-pick' });
-    pick.disabled = !run.result;
-    pick.checked = run.row.querySelector<HTMLInputElement>('.compare-pick')?.checked ?? false;
-    const show = element('button', { type: 'button', class: 'link' }, run.label);
+  /** A row for a new run in the runs table: its cells are kept and updated in place. */
+  private addRow(label: string, config: Config): RunView['row'] {
+    const row = element('tr');
+    const pick = element('input', { type: 'checkbox', 'aria-label': `compare ${label}`, class: 'compare-pick', disabled: '' });
+    const show = element('button', { type: 'button', class: 'link' }, label);
     show.addEventListener('click', () => {
-      this.shown = run;
-      this.drawCharts(run);
+      this.shown = this.runs.find((run) => run.label === label) ?? this.shown;
+      if (this.shown) this.drawCharts(this.shown);
     });
-    const files = element('td');
     const yaml = element('button', { type: 'button', class: 'export-yaml' }, 'config.yaml');
-    yaml.addEventListener('click', () => download('config.yaml', this.editor.yaml(run.config), 'text/yaml'));
-    files.append(yaml);
-    if (run.result) {
+    yaml.addEventListener('click', () => download('config.yaml', this.editor.yaml(config), 'text/yaml'));
+    const cells = { pick: element('td'), show: element('td'), status: element('td'), accuracy: element('td'), files: element('td') };
+    cells.pick.append(pick);
+    cells.show.append(show);
+    cells.files.append(yaml);
+    row.append(...Object.values(cells));
+    this.runsBody.append(row);
+    return { status: cells.status, accuracy: cells.accuracy, pick, files: cells.files, json: null };
+  }
+
+  private updateRow(run: RunView): void {
+    const accuracy = run.epochs.accuracy.at(-1);
+    run.row.status.textContent = run.status;
+    run.row.accuracy.textContent = accuracy === undefined ? '–' : `${accuracy.toFixed(2)} %${run.result ? '' : ' (so far)'}`;
+    run.row.pick.disabled = !run.result;
+    if (run.result && !run.row.json) {
       const json = element('button', { type: 'button', class: 'export-json' }, 'results.json');
       json.addEventListener('click', () => download('results.json', JSON.stringify(run.result, null, 2), 'application/json'));
-      files.append(' ', json);
+      run.row.files.append(' ', json);
+      run.row.json = json;
     }
-    const cells = [element('td'), element('td'), element('td', {}, run.status), element('td', {}, accuracy === undefined ? '–' : `${accuracy.toFixed(2)} %${last ? '' : ' (so far)'}`), files];
-    cells[0]!.append(pick);
-    cells[1]!.append(show);
-    run.row.replaceChildren(...cells);
   }
 
   /** The HTML report's figures for the picked finished runs, side by side in one set of plots. */
   private async compare(): Promise<void> {
-    const picked = this.runs.filter((run) => run.result && run.row.querySelector<HTMLInputElement>('.compare-pick')?.checked);
+    const picked = this.runs.filter((run) => run.result && run.row.pick.checked);
     if (picked.length === 0) {
       this.compareArea.textContent = 'Pick finished runs to compare (the boxes in the first column).';
       return;
     }
     this.compareArea.textContent = 'drawing…';
-    const labelled = labelRuns(picked.map((run) => run.result!)).map((r, i) => ({ ...r, label: picked[i]!.label }));
-    const figures = await Promise.all(reportSpecs(labelled).map(async ({ title, spec }) => ({ title, svg: await renderSvg(spec) })));
+    let figures: { title: string; svg: string }[];
+    try {
+      const specs = reportSpecs(picked.map((run) => ({ label: run.label, result: run.result! })));
+      figures = await Promise.all(specs.map(async ({ title, spec }) => ({ title, svg: await renderSvg(spec) })));
+    } catch (error) {
+      this.compareArea.textContent = `The comparison could not be drawn: ${(error as Error).message}`;
+      return;
+    }
     this.compareArea.replaceChildren(...figures.map(({ title, svg }) => {
       const figure = element('figure', { class: 'report-figure' });
       figure.append(element('figcaption', {}, title));

@@ -155,7 +155,6 @@ export function prepareLeastSquares(input: unknown): PreparedLeastSquares {
     trainLive: async (options) => {
       const training = start();
       training.onRecord = options.onRecord;
-      training.record();
       let lastYield = Date.now();
       while (training.step < run.steps && !options.signal?.aborted) {
         training.advance();

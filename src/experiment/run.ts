@@ -38,13 +38,19 @@ function snapshot(algorithm: TrainingAlgorithm): LayerSnapshot {
   return { weights: histogram(algorithm.weights()), symmetricPoints };
 }
 
-function liveEvent(network: Sequential, epoch: number, batch: number): LiveEvent {
+/** Pulse counts keyed as `pulseTotals` keys them, split into by purpose and by tile (`tile:` keys). */
+function splitPulses(counts: Record<string, number>): { pulsesByPurpose: Record<string, number>; pulsesByTile: Record<string, number> } {
   const pulsesByPurpose: Record<string, number> = {};
   const pulsesByTile: Record<string, number> = {};
-  for (const [key, n] of Object.entries(pulseTotals(network))) {
+  for (const [key, n] of Object.entries(counts)) {
     if (key.startsWith('tile:')) pulsesByTile[key.slice(5)] = n;
     else pulsesByPurpose[key] = n;
   }
+  return { pulsesByPurpose, pulsesByTile };
+}
+
+function liveEvent(network: Sequential, epoch: number, batch: number): LiveEvent {
+  const { pulsesByPurpose, pulsesByTile } = splitPulses(pulseTotals(network));
   const layers: LiveEvent['layers'] = {};
   for (const [name, algorithm] of Object.entries(network.algorithms())) {
     const parts = physicalParts(algorithm);
@@ -315,13 +321,7 @@ export async function runExperiment(input: unknown, options: RunOptions = {}): P
     startBatch = 0;
     carried = { lossSum: 0, seen: 0, seconds: 0 };
     const totals = pulseTotals(network);
-    const pulsesByPurpose: Record<string, number> = {};
-    const pulsesByTile: Record<string, number> = {};
-    for (const [key, n] of Object.entries(totals)) {
-      const delta = n - (previousPulses[key] ?? 0);
-      if (key.startsWith('tile:')) pulsesByTile[key.slice(5)] = delta;
-      else pulsesByPurpose[key] = delta;
-    }
+    const { pulsesByPurpose, pulsesByTile } = splitPulses(Object.fromEntries(Object.entries(totals).map(([key, n]) => [key, n - (previousPulses[key] ?? 0)])));
     previousPulses = totals;
     // Test reads are counted under `test`, apart from the training's forward reads.
     const evaluation = withForwardPurpose('test', () => evaluate(network, test, size, dataset.classes));

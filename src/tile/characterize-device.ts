@@ -109,7 +109,7 @@ function record(target: Trace, pulse: number, values: ArrayLike<number>): void {
  * (analytic or numeric), and the SP measured by alternating pulses. Pure computation: the CLI,
  * reports and tests draw or check the returned data.
  */
-export function characterizeDevice(name: string, config: DeviceConfig, options: Partial<CharacterizeOptions> = {}, detail = false): DeviceCharacterization {
+export function characterizeDevice(name: string, config: DeviceConfig, options: Partial<CharacterizeOptions> = {}, { detail = false }: { detail?: boolean } = {}): DeviceCharacterization {
   const opts = { ...defaultCharacterizeOptions, ...options };
   const cols = Math.max(1, Math.ceil(Math.sqrt(opts.devices)));
   const rows = Math.ceil(opts.devices / cols);
@@ -134,6 +134,7 @@ export function characterizeDevice(name: string, config: DeviceConfig, options: 
   const keep = (n: number) => {
     const weights = tile.weights();
     record(response, n, weights);
+    if (!detail) return;
     devices.pulse.push(n);
     devices.weights.forEach((list, k) => list.push(weights[k]!));
   };

@@ -4,11 +4,13 @@
  * here through Vite's API into a temporary folder) is served with the cross-origin-isolation
  * headers, and Playwright drives it as a user would.
  * - Live training: 50 steps of the default config run in the page's engine worker (2 kernel
- *   threads) and give the numbers a Node run of the same config and seed gives (one thread), bit
- *   for bit; a run paused and resumed midway gives them too.
+ *   threads) and give the numbers `aimsim run` gives on the exported config.yaml (one thread), bit
+ *   for bit; so does a run paused and resumed midway, and one from a host without the isolation
+ *   headers (one thread in the page).
  * - Device explorer: the SPs the page shows for a closed-form case are the CLI's.
- * - Basics of accessibility: every control has a name, the tabs work from the keyboard, and both
- *   views fit a phone's width. Screenshots of each view (1280 px and phone) go to
+ * - Least squares on a dropped task file: `aimsim study` on the exported study gives its curve.
+ * - Basics of accessibility: every control has a name, the tabs work from the keyboard, and the
+ *   three views fit a phone's width. Screenshots of each view (1280 px and phone) go to
  *   test-output/playground/ (or $AIMSIM_TEST_OUTPUT/playground/).
  */
 import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, existsSync, statSync, writeFileSync } from 'node:fs';
@@ -112,7 +114,7 @@ async function runTo(page: Page, status: string): Promise<void> {
 const pageResults = (page: Page) => page.evaluate(() => (window as unknown as { aimsimPlayground: { results(): unknown[] } }).aimsimPlayground.results()) as Promise<ExperimentResult[]>;
 
 describe('the playground in Chromium', () => {
-  it('trains 50 steps of the default config with the numbers of a Node run, also when paused and resumed', async (context) => {
+  it('trains 50 steps of the default config with the numbers of `aimsim run` on its exported config, also when paused and resumed', async (context) => {
     const { page, errors } = await open(context, encodeState(state('train')));
     expect(await page.evaluate(() => document.body.dataset['threads'])).toBe('2'); // cross-origin isolated: kernel threads
     // Keyboard only: focus Start and press Enter.
@@ -136,7 +138,7 @@ describe('the playground in Chromium', () => {
     // The page clicks Pause itself the moment the status shows step 10 (the run is too quick for a
     // round trip from here); the engine stops after the batch it is on when the message arrives.
     await page.evaluate(() => {
-      const status = document.getElementById('run-status')!;
+      const status = document.getElementById('run-progress')!;
       const observer = new MutationObserver(() => {
         if (!/step (1[0-9]|2[0-9])\//.test(status.textContent ?? '')) return;
         observer.disconnect();

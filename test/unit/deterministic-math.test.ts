@@ -1,7 +1,8 @@
 /**
  * The transcendental functions behind every number (src/core/math.ts) are the same on every
  * engine: fdlibm's, in plain IEEE arithmetic. Engines' own Math.log, Math.exp, Math.pow and
- * Math.tanh differ in the last bit (Node 20 and Chromium 156 disagree on 4–10 % of arguments),
+ * Math.tanh differ in the last bit (Node 20 and Chromium 156 disagree on 7–11 % of arguments for
+ * log, exp and pow),
  * which would make the playground's numbers differ from the CLI's.
  * - The Wasm kernels' own fdlibm log and exp (the ziggurat's slow path, also on kernel threads
  *   whose workers cannot import JS) round exactly as src/core/math.ts, over the whole range.
