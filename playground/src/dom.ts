@@ -66,3 +66,14 @@ export function numberField(id: string, label: string, min: number, apply: (valu
     },
   };
 }
+
+/** A table with a header row of `columns` over `body` (the rows the view adds). */
+export function table(id: string, columns: string[], body: HTMLTableSectionElement): HTMLTableElement {
+  const head = element('thead');
+  const row = element('tr');
+  row.append(...columns.map((column) => element('th', { scope: 'col' }, column)));
+  head.append(row);
+  const node = element('table', { id });
+  node.append(head, body);
+  return node;
+}

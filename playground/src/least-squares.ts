@@ -15,7 +15,7 @@ import type { Engine, RunMessage } from './engine.js';
 import { download, toYaml } from './export.js';
 import { Heatmap } from './heatmap.js';
 import type { DroppedFile } from './protocol.js';
-import { element, numberField, selectField, type Field } from './dom.js';
+import { element, numberField, selectField, table, type Field } from './dom.js';
 import { seededRun, studyOf } from './least-squares-study.js';
 
 interface LeastSquaresRun {
@@ -95,11 +95,7 @@ export class LeastSquaresView {
     this.error = new Heatmap(maps, 'W − W*');
 
     const runsSection = element('section', { class: 'runs', 'aria-label': 'least-squares runs' });
-    const table = element('table', { id: 'ls-runs' });
-    const head = element('thead');
-    head.innerHTML = '<tr><th scope="col">run</th><th scope="col">status</th><th scope="col">final ‖W − W*‖</th><th scope="col">pulses</th><th scope="col">files</th></tr>';
-    table.append(head, this.runsBody);
-    runsSection.append(element('h3', {}, 'Runs'), table);
+    runsSection.append(element('h3', {}, 'Runs'), table('ls-runs', ['run', 'status', 'final ‖W − W*‖', 'pulses', 'files'], this.runsBody));
     root.append(controls, plots, runsSection);
     this.setConfig(config);
   }

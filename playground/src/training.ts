@@ -9,7 +9,7 @@ import { deviceNames, renderSvg, reportSpecs, type ExperimentResult, type LiveEv
 import { Chart } from './charts.js';
 import { algorithmChoices, choiceOf, numberOf, type Config } from './config.js';
 import { ConfigEditor, dropZone } from './config-editor.js';
-import { element, numberField, selectField } from './dom.js';
+import { element, numberField, selectField, table } from './dom.js';
 import type { Engine, RunMessage } from './engine.js';
 import { download } from './export.js';
 import { Heatmap } from './heatmap.js';
@@ -147,13 +147,10 @@ export class Training {
     this.spMap = new Heatmap(maps, 'Symmetric points of the gradient array (SP − reference)');
 
     const runsSection = element('section', { class: 'runs', 'aria-label': 'runs' });
-    const table = element('table', { id: 'runs' });
-    const head = element('thead');
-    head.innerHTML = '<tr><th scope="col">compare</th><th scope="col">run</th><th scope="col">status</th><th scope="col">test accuracy</th><th scope="col">files</th></tr>';
-    table.append(head, this.runsBody);
+    const runs = table('runs', ['compare', 'run', 'status', 'test accuracy', 'files'], this.runsBody);
     const compareButton = element('button', { type: 'button', id: 'compare-button' }, 'Compare selected runs');
     compareButton.addEventListener('click', () => void this.compare());
-    runsSection.append(element('h3', {}, 'Runs'), table, compareButton, this.compareArea);
+    runsSection.append(element('h3', {}, 'Runs'), runs, compareButton, this.compareArea);
 
     root.append(controls, plots, runsSection);
     this.setConfig(config);
