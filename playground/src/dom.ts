@@ -52,16 +52,23 @@ export function selectField(id: string, label: string, options: [string, string]
   };
 }
 
-/** A labelled number input; `apply` gets finite values only (rounded for an integer field). */
-export function numberField(id: string, label: string, min: number, apply: (value: number) => void, integer = true): Field<number> {
+/**
+ * A labelled number input; `apply` gets finite values ≥ `min` (`above`: > min), rounded for an
+ * integer field. Anything else puts the shown value back.
+ */
+export function numberField(id: string, label: string, min: number, apply: (value: number) => void, { integer = true, above = false } = {}): Field<number> {
   const box = element('input', { id, type: 'number', min: String(min), step: integer ? '1' : 'any' });
+  let shown = 0;
   box.addEventListener('change', () => {
-    const value = Number(box.value);
-    if (Number.isFinite(value) && box.value.trim() !== '') apply(integer ? Math.round(value) : value);
+    const value = integer ? Math.round(Number(box.value)) : Number(box.value);
+    const allowed = box.value.trim() !== '' && Number.isFinite(value) && (above ? value > min : value >= min);
+    if (allowed) apply(value);
+    else box.value = String(shown);
   });
   return {
     root: labelled(label, box),
     show: (value) => {
+      shown = value;
       if (Number(box.value) !== value || box.value.trim() === '') box.value = String(value);
     },
   };

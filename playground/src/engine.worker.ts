@@ -67,6 +67,8 @@ function forward(run: number, event: RunEvent, state: Run): void {
 async function train(id: number, state: Run): Promise<void> {
   state.controller = new AbortController();
   state.phase = 'running';
+  // Tiles take the kernel threads installed when they are made: wait for a (re)start to finish.
+  await threadsReady;
   try {
     const result = await runExperiment(state.config, {
       signal: state.controller.signal,
@@ -85,16 +87,27 @@ async function train(id: number, state: Run): Promise<void> {
     if (result.status === 'partial') send({ type: 'stopped', run: id });
   } catch (error) {
     if (error instanceof KernelThreadDied) {
-      // The run keeps its last checkpoint (the last finished epoch; none: from the start), and
-      // the engine starts fresh threads for the Resume.
+      // The run keeps its last checkpoint (none: it starts again from 0), and the engine starts
+      // fresh threads for the Resume; a run asked to stop just stops.
       restartThreads();
+      if ((state.phase as Run['phase']) === 'stopping') {
+        runs.delete(id);
+        send({ type: 'stopped', run: id });
+        return;
+      }
       state.phase = 'paused';
-      send({ type: 'died', run: id, message: `${error.message}; Resume continues from ${state.checkpoint ? `the end of epoch ${state.checkpoint.epoch}` : 'the start'} on fresh threads` });
+      send({ type: 'died', run: id, message: `${error.message}; Resume continues from ${resumePoint(state.checkpoint)} on fresh threads` });
       return;
     }
     runs.delete(id);
     send({ type: 'error', run: id, message: errorLine(error) });
   }
+}
+
+/** Where a run resumed from `checkpoint` continues. */
+function resumePoint(checkpoint: Checkpoint | undefined): string {
+  if (!checkpoint) return 'the start';
+  return checkpoint.batch > 0 ? `batch ${checkpoint.batch + 1} of epoch ${checkpoint.epoch + 1}` : `the start of epoch ${checkpoint.epoch + 1}`;
 }
 
 /** Least-squares runs in progress, to stop. */
@@ -113,6 +126,7 @@ function droppedTaskFiles(config: unknown, files: DroppedFile[]): unknown {
 async function leastSquares(id: number, config: unknown, files: DroppedFile[]): Promise<void> {
   const controller = new AbortController();
   leastSquaresRuns.set(id, controller);
+  await threadsReady;
   try {
     const prepared = prepareLeastSquares(droppedTaskFiles(config, files));
     send({ type: 'least-squares-start', run: id, rows: prepared.rows, cols: prepared.cols, optimum: Float64Array.from(prepared.optimum) });
@@ -122,20 +136,22 @@ async function leastSquares(id: number, config: unknown, files: DroppedFile[]): 
     });
     send({ type: 'least-squares-done', run: id, result });
   } catch (error) {
+    if (error instanceof KernelThreadDied) restartThreads();
     send({ type: 'error', run: id, message: errorLine(error) });
   } finally {
     leastSquaresRuns.delete(id);
   }
 }
 
-/** The thread count the page asked for, and what stops the threads now running. */
+/** The thread count the page asked for, what stops the threads now running, and their start. */
 let wanted = 1;
 let stopThreads: (() => void) | null = null;
+let threadsReady: Promise<void> = Promise.resolve();
 
 function restartThreads(): void {
   stopThreads?.();
   stopThreads = null;
-  void init(wanted);
+  threadsReady = init(wanted);
 }
 
 async function init(threads: number): Promise<void> {
@@ -158,7 +174,7 @@ scope.onmessage = (event) => {
   const message = event.data;
   switch (message.type) {
     case 'init':
-      void init(message.threads);
+      threadsReady = init(message.threads);
       return;
     case 'characterize':
       try {

@@ -38,7 +38,7 @@ export class LeastSquaresView {
   private files: DroppedFile[] = [];
   private readonly engine: Engine;
   private readonly changed: (config: Config) => void;
-  private readonly quick = element('div', { class: 'fields quick' });
+  private readonly quick = element('fieldset', { class: 'fields quick' });
   private readonly syncQuick: (config: Config) => void;
   private readonly editor: ConfigEditor;
   /** State changes, announced; the progress line is not (it changes with every record). */
@@ -71,6 +71,7 @@ export class LeastSquaresView {
     this.syncQuick = this.quickControls();
     const files = dropZone('ls-files', 'Task data (optional): .json or .npy files that task.file, task.A, task.optimum, task.b or task.initialWeights name', 'none: the task draws its data from the seed', (dropped) => {
       this.files = dropped;
+      if (this.editor.problem !== null) return; // the user's YAML is mid-edit: leave it to them
       const task = { ...((this.config['task'] ?? {}) as Config) };
       // One JSON dropped and none named yet: take it as the task's file.
       const json = dropped.filter((f) => f.name.endsWith('.json'));
@@ -100,21 +101,21 @@ export class LeastSquaresView {
     this.setConfig(config);
   }
 
-  /** A new config from the quick controls (`fromQuick`: they show it already) or the URL. */
-  setConfig(config: Config, fromQuick = false): void {
+  /** A new config from the quick controls, a drop or the URL: the editor and the controls show it. */
+  setConfig(config: Config): void {
     this.config = config;
     this.editor.show(config);
-    if (!fromQuick) this.syncQuick(config);
+    this.syncQuick(config);
     this.changed(config);
     this.setButtons();
   }
 
   /** Builds the quick controls once; the function returned shows a config in them. */
   private quickControls(): (config: Config) => void {
-    const set = (key: string, value: unknown) => this.setConfig({ ...this.config, [key]: value }, true);
+    const set = (key: string, value: unknown) => this.setConfig({ ...this.config, [key]: value });
     const algorithm = selectField('ls-algorithm', 'Algorithm', algorithmChoices(), (v) => set('algorithm', v));
     const fields: [Field<number>, string, number][] = [
-      [numberField('ls-lr', 'Learning rate', 0, (v) => set('lr', v), false), 'lr', 0.01],
+      [numberField('ls-lr', 'Learning rate', 0, (v) => set('lr', v), { integer: false, above: true }), 'lr', 0.01],
       [numberField('ls-steps', 'Steps', 1, (v) => set('steps', v)), 'steps', 2000],
       [numberField('ls-seed', 'Seed (devices, data and W*)', 0, (v) => set('seed', v)), 'seed', 0],
     ];
@@ -128,6 +129,7 @@ export class LeastSquaresView {
   private setButtons(): void {
     const running = this.current?.status === 'running';
     this.startButton.disabled = running || this.editor.problem !== null;
+    this.quick.disabled = this.editor.problem !== null;
     this.stopButton.disabled = !running;
     document.body.dataset['leastSquares'] = this.current?.status ?? 'idle';
   }

@@ -41,15 +41,14 @@ if (!deviceNames().includes(state.device.name)) {
 const asked = Number(new URLSearchParams(location.search).get('threads'));
 const engine = new Engine(Number.isInteger(asked) && asked >= 1 && asked <= 16 ? asked : Math.min(4, Math.max(1, navigator.hardwareConcurrency || 1)));
 const threadsLine = document.getElementById('threads')!;
-void engine.ready.then(({ threads, why }) => {
-  if (threads === 0) {
-    threadsLine.textContent = `engine: ${why}`;
-    threadsLine.classList.add('problem');
-  } else {
-    threadsLine.textContent = threads > 1 ? `engine: ${threads} kernel threads (cross-origin isolated)` : `engine: 1 thread${why ? ` (${why})` : ''}; the numbers are the same`;
-  }
+function showThreads(threads: number, why: string | null): void {
+  threadsLine.classList.toggle('problem', threads === 0);
+  if (threads === 0) threadsLine.textContent = `engine: ${why}`;
+  else threadsLine.textContent = threads > 1 ? `engine: ${threads} kernel threads (cross-origin isolated)` : `engine: 1 thread${why ? ` (${why})` : ''}; the numbers are the same`;
   document.body.dataset['threads'] = String(threads);
-});
+}
+void engine.ready.then(({ threads, why }) => showThreads(threads, why));
+engine.onThreads = showThreads;
 
 const current: SharedState = structuredClone(state);
 // The address follows the set-up, a moment after the last change (browsers limit how often a

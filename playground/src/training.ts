@@ -38,6 +38,7 @@ const NETWORKS: Record<string, { label: string; layers: unknown[] }> = {
 
 /** Drops the points at `x` and after it (a replayed stretch of a resumed run) from a series' columns. */
 function keepBefore(x: number, xs: number[], ...columns: unknown[][]): void {
+  if (xs.length === 0 || xs[xs.length - 1]! < x) return; // the usual case: a new point
   const at = xs.findIndex((value) => value >= x);
   if (at < 0) return;
   for (const column of [xs, ...columns]) column.length = Math.min(column.length, at);
@@ -84,7 +85,7 @@ export class Training {
     },
     () => this.setButtons(),
   );
-  private readonly quick = element('div', { class: 'fields quick' });
+  private readonly quick = element('fieldset', { class: 'fields quick' });
   private readonly controls: QuickControl[];
   /** State changes, announced; the progress line below is not (it changes every few batches). */
   private readonly status = element('p', { id: 'run-status', class: 'summary', role: 'status', 'aria-live': 'polite' });
@@ -117,6 +118,7 @@ export class Training {
     this.quick.append(...this.controls.map((control) => control.root));
     const files = dropZone('data-files', 'Dataset files (optional): the four IDX files of Fashion-MNIST or MNIST, dropped here or chosen', 'none: the embedded 14×14 Fashion-MNIST subset needs no files', (dropped) => {
       this.files = dropped;
+      if (this.editor.problem !== null) return; // the user's YAML is mid-edit: leave it to them
       const data = { ...(this.config['data'] as Config | undefined) };
       if ((data['dataset'] ?? 'embedded-fashion-mnist') === 'embedded-fashion-mnist') data['dataset'] = 'fashion-mnist';
       this.setConfig({ ...this.config, data });
@@ -161,20 +163,20 @@ export class Training {
     const set = (path: [string, string], value: unknown) => {
       const next = { ...section(this.config, path[0]), [path[1]]: value };
       if (value === undefined) delete next[path[1]];
-      this.setConfig({ ...this.config, [path[0]]: next }, true);
+      this.setConfig({ ...this.config, [path[0]]: next });
     };
     const networkKey = (config: Config) => {
       const layers = JSON.stringify(section(config, 'network')['layers'] ?? NETWORKS['mlp']!.layers);
       return Object.entries(NETWORKS).find(([, n]) => JSON.stringify(n.layers) === layers)?.[0] ?? 'custom layers';
     };
-    const network = selectField('quick-network', 'Network', Object.entries(NETWORKS).map(([k, n]) => [k, n.label]), (v) => this.setConfig({ ...this.config, network: { layers: NETWORKS[v]!.layers } }, true));
-    const device = selectField('quick-device', 'Device', deviceNames().map((n) => [n, n]), (v) => this.setConfig({ ...this.config, device: v }, true));
-    const algorithm = selectField('quick-algorithm', 'Algorithm', algorithmChoices(), (v) => this.setConfig({ ...this.config, algorithm: v }, true));
-    const lr = numberField('quick-lr', 'Learning rate', 0, (v) => set(['training', 'lr'], v), false);
+    const network = selectField('quick-network', 'Network', Object.entries(NETWORKS).map(([k, n]) => [k, n.label]), (v) => this.setConfig({ ...this.config, network: { layers: NETWORKS[v]!.layers } }));
+    const device = selectField('quick-device', 'Device', deviceNames().map((n) => [n, n]), (v) => this.setConfig({ ...this.config, device: v }));
+    const algorithm = selectField('quick-algorithm', 'Algorithm', algorithmChoices(), (v) => this.setConfig({ ...this.config, algorithm: v }));
+    const lr = numberField('quick-lr', 'Learning rate', 0, (v) => set(['training', 'lr'], v), { integer: false, above: true });
     const epochs = numberField('quick-epochs', 'Epochs', 1, (v) => set(['training', 'epochs'], v));
     const batch = numberField('quick-batch', 'Mini-batch', 1, (v) => set(['training', 'batch'], v));
     const limit = numberField('quick-train-limit', 'Training samples (0 = all)', 0, (v) => set(['data', 'trainLimit'], v >= 1 ? v : undefined));
-    const seed = numberField('quick-seed', 'Seed', 0, (v) => this.setConfig({ ...this.config, seed: v }, true));
+    const seed = numberField('quick-seed', 'Seed', 0, (v) => this.setConfig({ ...this.config, seed: v }));
     return [
       { root: network.root, sync: (c) => network.show({ value: networkKey(c) }) },
       { root: device.root, sync: (c) => device.show(choiceOf(c['device'] ?? 'soft-bounds-reference')) },
@@ -191,19 +193,21 @@ export class Training {
     for (const control of this.controls) control.sync(this.config);
   }
 
-  /** A new config from the quick controls (`fromQuick`: they show it already) or the URL: rewrite the editor. */
-  setConfig(config: Config, fromQuick = false): void {
+  /** A new config from the quick controls, a drop or the URL: the editor and the controls show it. */
+  setConfig(config: Config): void {
     this.config = config;
     this.editor.show(config);
-    if (!fromQuick) this.syncQuick();
+    this.syncQuick();
     this.changed(config);
     this.setButtons();
   }
 
   private setButtons(): void {
     const active = this.current && (this.current.status === 'running' || this.current.status === 'starting' || this.current.status === 'paused');
-    // A config whose YAML does not parse is not started (the last one that parsed is not what the user sees).
+    // A config whose YAML does not parse is not started (the last one that parsed is not what the
+    // user sees), and the quick controls wait too: writing the YAML anew would drop the user's text.
     this.startButton.disabled = Boolean(active) || this.editor.problem !== null;
+    this.quick.disabled = this.editor.problem !== null;
     this.pauseButton.disabled = !active || this.current?.status === 'starting';
     this.pauseButton.textContent = this.current?.status === 'paused' ? 'Resume' : 'Pause';
     this.stopButton.disabled = !active;
@@ -234,6 +238,7 @@ export class Training {
     if (!run) return;
     if (run.status === 'paused') {
       run.status = 'running';
+      run.partial = null;
       this.status.classList.remove('error');
       this.engine.control('resume', run.id);
     } else this.engine.control('pause', run.id);
@@ -247,6 +252,7 @@ export class Training {
       this.status.classList.add('error');
     } else if (message.type === 'died') {
       run.status = 'paused';
+      run.partial = null; // no result was made at the death; a Stop now keeps none
       this.status.textContent = message.message;
       this.status.classList.add('error');
     } else if (message.type === 'paused') {

@@ -24,13 +24,13 @@ export const log: (x: number) => number = stdlibLn;
 export const exp: (x: number) => number = stdlibExp;
 export const pow: (base: number, exponent: number) => number = stdlibPow;
 
-const words = new Float64Array(1);
-const highWord = new Int32Array(words.buffer, 4, 1); // little-endian: the high word is the second
+// The high word of a double, whatever the platform's byte order (DataView is big-endian here).
+const bits = new DataView(new ArrayBuffer(8));
 
 /** fdlibm's tanh (s_tanh.c): 1 − 2/(e^{2|x|} + 1) through expm1, V8's and Node 20's algorithm. */
 export function tanh(x: number): number {
-  words[0] = x;
-  const jx = highWord[0]!;
+  bits.setFloat64(0, x);
+  const jx = bits.getInt32(0);
   const ix = jx & 0x7fffffff;
   if (ix >= 0x7ff00000) return jx >= 0 ? 1 / x + 1 : 1 / x - 1; // ±1 for ±∞, NaN for NaN
   let z: number;

@@ -143,7 +143,10 @@ export abstract class SharedMemoryKernelThreads implements KernelThreads {
   protected readonly spin: number;
   protected readonly control = new Int32Array(new SharedArrayBuffer(64));
   private readonly args: Float64Array;
+  /** No more calls: closed, or a worker died. */
   private closed = false;
+  /** The platform's workers were stopped (once, also after a death). */
+  private stopped = false;
 
   constructor(size: number, minWork?: number, spin = DEFAULT_SPIN) {
     if (!Number.isInteger(size) || size < 2) throw new Error(`aimsim: a kernel thread pool needs at least 2 threads (got ${size})`);
@@ -229,10 +232,11 @@ export abstract class SharedMemoryKernelThreads implements KernelThreads {
 
   /** Stops the workers (arenas made with this pool can no longer run threaded calls). */
   close(): void {
-    if (this.closed) return;
+    if (this.stopped) return;
     // After a death the others may still wait for calls: they are stopped by their platform.
-    if (Atomics.load(this.control, DEAD) === 0) this.signal(Op.Exit);
+    if (!this.closed && Atomics.load(this.control, DEAD) === 0) this.signal(Op.Exit);
     this.closed = true;
+    this.stopped = true;
     this.stopWorkers();
   }
 

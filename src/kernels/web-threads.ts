@@ -32,6 +32,9 @@ interface WebGlobals {
   WorkerGlobalScope?: unknown;
 }
 
+/** How long the kernel workers may take to compile the kernels and answer. */
+const START_TIMEOUT_S = 60;
+
 const workerSource = `
 const onMessage = (handler) => { self.onmessage = (event) => handler(event.data); };
 const reply = (message) => self.postMessage(message);
@@ -65,11 +68,15 @@ self.onmessage = (event) => {
           self.postMessage({ type: 'ready' });
         }
       };
+      const failed = (why) => {
+        if (started) died();
+        else self.postMessage({ type: 'failed', message: why });
+      };
       worker.onerror = (e) => {
         e.preventDefault();
-        if (started) died();
-        else self.postMessage({ type: 'failed', message: e.message || 'unknown error' });
+        failed(e.message || 'unknown error');
       };
+      worker.onmessageerror = () => failed('a message could not be read');
       worker.postMessage(init);
       workers.push(worker);
     }
@@ -117,7 +124,9 @@ export class WebKernelThreads extends SharedMemoryKernelThreads {
           if (message.type === 'ready') resolve();
           else if (message.type === 'failed') reject(new Error(`aimsim: a kernel worker failed to start: ${message.message}`));
         };
-        supervisor.onerror = (event) => reject(new Error(`aimsim: the kernel thread supervisor failed to start: ${event.message ?? 'unknown error'}`));
+        supervisor.onerror = (event) => reject(new Error(`aimsim: the kernel thread supervisor failed to start: ${event.message || 'unknown error'}`));
+        // A worker that neither answers nor fails (a blocked script, say) must not hang the engine.
+        setTimeout(() => reject(new Error(`aimsim: the kernel workers did not start within ${START_TIMEOUT_S} s`)), START_TIMEOUT_S * 1000);
         const inits = Array.from({ length: size - 1 }, (_, index) => pool.initMessage(index, moduleBytes));
         supervisor.postMessage({ type: 'start', control: pool.control.buffer, source: workerSource, inits });
       });

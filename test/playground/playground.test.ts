@@ -7,6 +7,8 @@
  *   threads) and give the numbers `aimsim run` gives on the exported config.yaml (one thread), bit
  *   for bit; so does a run paused and resumed midway, and one from a host without the isolation
  *   headers (one thread in the page).
+ * - The controls: Start waits while the YAML does not parse, quick controls and YAML stay in step,
+ *   and Stop ends a run keeping its partial result.
  * - Device explorer: the SPs the page shows for a closed-form case are the CLI's.
  * - Least squares on a dropped task file: `aimsim study` on the exported study gives its curve.
  * - Basics of accessibility: every control has a name, the tabs work from the keyboard, and the
@@ -169,6 +171,40 @@ describe('the playground in Chromium', () => {
     await runTo(page, 'done');
     const [result] = await pageResults(page);
     expect(numbers(result!)).toEqual(numbers(await runExperiment(fiftySteps)));
+    expect(errors).toEqual([]);
+  }, 120_000);
+
+  it('holds Start while the YAML does not parse, keeps quick controls and YAML in step, and stops a run keeping its partial result', async (context) => {
+    const { page, errors } = await open(context, encodeState(state('train')));
+    // Invalid YAML: Start and the quick controls wait; the user's text is not rewritten.
+    const good = await page.inputValue('#config-yaml');
+    await page.fill('#config-yaml', `${good}\n  : [unclosed`);
+    expect(await page.isDisabled('#run-start')).toBe(true);
+    expect(await page.isDisabled('#quick-epochs')).toBe(true);
+    expect(await page.textContent('#config-yaml-problem')).toMatch(/^YAML: /);
+    await page.fill('#config-yaml', good);
+    expect(await page.isDisabled('#run-start')).toBe(false);
+    // A quick control writes the YAML; a value below its minimum is put back.
+    await page.selectOption('#quick-device', 'reram-sb');
+    expect(parse(await page.inputValue('#config-yaml'))).toMatchObject({ device: 'reram-sb' });
+    await page.fill('#quick-epochs', '-1');
+    await page.press('#quick-epochs', 'Tab');
+    expect(await page.inputValue('#quick-epochs')).toBe('1');
+    // Stop at step 10 or later: the run ends as stopped, with its partial results to export.
+    await page.evaluate(() => {
+      const progress = document.getElementById('run-progress')!;
+      const observer = new MutationObserver(() => {
+        if (!/step (1[0-9]|2[0-9])\//.test(progress.textContent ?? '')) return;
+        observer.disconnect();
+        document.getElementById('run-stop')!.click();
+      });
+      observer.observe(progress, { childList: true, characterData: true, subtree: true });
+    });
+    await page.click('#run-start');
+    await runTo(page, 'stopped');
+    const [stopped] = await pageResults(page);
+    expect(stopped!.status).toBe('partial');
+    expect(await page.locator('#runs .export-json').count()).toBe(1);
     expect(errors).toEqual([]);
   }, 120_000);
 
