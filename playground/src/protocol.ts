@@ -3,13 +3,10 @@
  * library's own src/; the page never runs a kernel, so it stays responsive and Atomics.wait is
  * allowed where the kernels run.
  */
-import type { CharacterizeOptions, DeviceCharacterization, LeastSquaresRecord, LeastSquaresResult, RunEvent } from '../../src/index.js';
+import type { CharacterizeOptions, DeviceCharacterization, LeastSquaresRecord, LeastSquaresResult, NamedBytes, RunEvent } from '../../src/index.js';
 
 /** A dropped file: its name (for error messages and to tell the four IDX files apart) and bytes. */
-export interface DroppedFile {
-  name: string;
-  bytes: Uint8Array;
-}
+export type DroppedFile = NamedBytes;
 
 export type ToEngine =
   | { type: 'init'; threads: number }

@@ -37,5 +37,5 @@ export async function idxDataset(file: (base: IdxFileName) => NamedBytes, name: 
 /** Which of the four IDX files a file name is (`train-images-idx3-ubyte.gz` etc.), or undefined. */
 export function idxFileOf(fileName: string): IdxFileName | undefined {
   const base = fileName.replace(/\.gz$/, '');
-  return IDX_FILES.find((name) => base === name || base.endsWith(`/${name}`));
+  return IDX_FILES.find((name) => base === name);
 }

@@ -16,6 +16,7 @@ import { checkMemory, estimateMemory, type MemoryEstimate } from './memory.js';
 import { describeNetwork, planNetwork, type LayerPlan } from './network-plan.js';
 import { evaluate } from './evaluate.js';
 import { withForwardPurpose } from '../tile/read-purpose.js';
+import type { AnalogTile } from '../tile/tile.js';
 import { combineCost, hardwareConstants, hardwareCost, type CostReport } from '../hardware/cost.js';
 import { evaluateInference, inferenceSchema, type InferenceResult } from '../inference/index.js';
 import { histogram, type EpochMetrics, type ExperimentResult, type LayerSnapshot } from './result.js';
@@ -27,13 +28,15 @@ export { estimateMemory, formatBytes, type MemoryEstimate } from './memory.js';
 export { CHECKPOINT_VERSION, checkCheckpoint, type Checkpoint } from './checkpoint.js';
 export { histogram, type EpochMetrics, type ExperimentResult, type Histogram, type LayerSnapshot } from './result.js';
 
+/** The array of one physical part that takes the gradient (`fast`, else `array`), if it has one. */
+function gradientTile(part: TrainingAlgorithm): AnalogTile | undefined {
+  const tiles = part.tiles();
+  return tiles['fast'] ?? tiles['array'];
+}
+
 /** The weights, and the SPs of the gradient arrays of every physical tile of the layer. */
 function snapshot(algorithm: TrainingAlgorithm): LayerSnapshot {
-  const gradientTiles = physicalParts(algorithm).flatMap((part) => {
-    const tiles = part.tiles();
-    const tile = tiles['fast'] ?? tiles['array'];
-    return tile ? [tile] : [];
-  });
+  const gradientTiles = physicalParts(algorithm).flatMap((part) => gradientTile(part) ?? []);
   const symmetricPoints = gradientTiles.length > 0 ? histogram(concatenate(gradientTiles.map((tile) => tile.symmetricPoints()))) : null;
   return { weights: histogram(algorithm.weights()), symmetricPoints };
 }
@@ -54,8 +57,7 @@ function liveEvent(network: Sequential, epoch: number, batch: number): LiveEvent
   const layers: LiveEvent['layers'] = {};
   for (const [name, algorithm] of Object.entries(network.algorithms())) {
     const parts = physicalParts(algorithm);
-    const tiles = parts.length === 1 ? parts[0]!.tiles() : {};
-    const gradient = tiles['fast'] ?? tiles['array'];
+    const gradient = parts.length === 1 ? gradientTile(parts[0]!) : undefined;
     const symmetricPoints = gradient && gradient.rows === algorithm.rows && gradient.cols === algorithm.cols ? gradient.symmetricPoints() : null;
     layers[name] = { rows: algorithm.rows, cols: algorithm.cols, weights: Float64Array.from(algorithm.weights()), symmetricPoints };
   }

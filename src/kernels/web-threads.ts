@@ -118,6 +118,7 @@ export class WebKernelThreads extends SharedMemoryKernelThreads {
     try {
       const pool = new WebKernelThreads(size, options.minWork, options.spin, supervisor);
       const moduleBytes = sharedModuleBytes();
+      let timer: ReturnType<typeof setTimeout> | undefined;
       await new Promise<void>((resolve, reject) => {
         supervisor.onmessage = (event) => {
           const message = event.data as { type: string; message?: string };
@@ -126,10 +127,10 @@ export class WebKernelThreads extends SharedMemoryKernelThreads {
         };
         supervisor.onerror = (event) => reject(new Error(`aimsim: the kernel thread supervisor failed to start: ${event.message || 'unknown error'}`));
         // A worker that neither answers nor fails (a blocked script, say) must not hang the engine.
-        setTimeout(() => reject(new Error(`aimsim: the kernel workers did not start within ${START_TIMEOUT_S} s`)), START_TIMEOUT_S * 1000);
+        timer = setTimeout(() => reject(new Error(`aimsim: the kernel workers did not start within ${START_TIMEOUT_S} s`)), START_TIMEOUT_S * 1000);
         const inits = Array.from({ length: size - 1 }, (_, index) => pool.initMessage(index, moduleBytes));
         supervisor.postMessage({ type: 'start', control: pool.control.buffer, source: workerSource, inits });
-      });
+      }).finally(() => clearTimeout(timer));
       return pool;
     } catch (error) {
       supervisor.terminate(); // its kernel workers end with it

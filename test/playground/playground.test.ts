@@ -113,6 +113,22 @@ async function runTo(page: Page, status: string): Promise<void> {
   expect(await page.evaluate(() => document.body.dataset['run']), await page.textContent('#run-status') ?? '').toBe(status);
 }
 
+/**
+ * Makes the page click `button` itself the moment its progress line shows step 10–29 of the next
+ * run (a 50-step run is too quick for a round trip from here).
+ */
+function clickAtStep10(page: Page, button: string): Promise<void> {
+  return page.evaluate((id) => {
+    const progress = document.getElementById('run-progress')!;
+    const observer = new MutationObserver(() => {
+      if (!/step (1[0-9]|2[0-9])\//.test(progress.textContent ?? '')) return;
+      observer.disconnect();
+      document.getElementById(id)!.click();
+    });
+    observer.observe(progress, { childList: true, characterData: true, subtree: true });
+  }, button);
+}
+
 const pageResults = (page: Page) => page.evaluate(() => (window as unknown as { aimsimPlayground: { results(): unknown[] } }).aimsimPlayground.results()) as Promise<ExperimentResult[]>;
 
 describe('the playground in Chromium', () => {
@@ -139,15 +155,7 @@ describe('the playground in Chromium', () => {
     // Pause after a few steps, resume from the engine's checkpoint: the same numbers.
     // The page clicks Pause itself the moment the status shows step 10 (the run is too quick for a
     // round trip from here); the engine stops after the batch it is on when the message arrives.
-    await page.evaluate(() => {
-      const status = document.getElementById('run-progress')!;
-      const observer = new MutationObserver(() => {
-        if (!/step (1[0-9]|2[0-9])\//.test(status.textContent ?? '')) return;
-        observer.disconnect();
-        document.getElementById('run-pause')!.click();
-      });
-      observer.observe(status, { childList: true, characterData: true, subtree: true });
-    });
+    await clickAtStep10(page, 'run-pause');
     await page.click('#run-start');
     await runTo(page, 'paused');
     await page.click('#run-pause');
@@ -191,15 +199,7 @@ describe('the playground in Chromium', () => {
     await page.press('#quick-epochs', 'Tab');
     expect(await page.inputValue('#quick-epochs')).toBe('1');
     // Stop at step 10 or later: the run ends as stopped, with its partial results to export.
-    await page.evaluate(() => {
-      const progress = document.getElementById('run-progress')!;
-      const observer = new MutationObserver(() => {
-        if (!/step (1[0-9]|2[0-9])\//.test(progress.textContent ?? '')) return;
-        observer.disconnect();
-        document.getElementById('run-stop')!.click();
-      });
-      observer.observe(progress, { childList: true, characterData: true, subtree: true });
-    });
+    await clickAtStep10(page, 'run-stop');
     await page.click('#run-start');
     await runTo(page, 'stopped');
     const [stopped] = await pageResults(page);
