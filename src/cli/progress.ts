@@ -14,7 +14,8 @@ export function formatEpoch(m: EpochMetrics): string {
   const pulses = Object.values(m.pulsesByPurpose).reduce((a, b) => a + b, 0);
   const rate = m.seconds > 0 ? pulses / m.seconds / 1e6 : 0;
   const line = `  epoch ${m.epoch}: train loss ${m.trainLoss.toFixed(4)}, test accuracy ${(100 * m.testAccuracy).toFixed(2)} %, ${(pulses / 1e6).toFixed(2)} M pulses, ${m.seconds.toFixed(1)} s (${rate.toFixed(1)} M pulses/s)`;
-  if (!m.hardware) return line;
+  // A run without analog tiles (digital SGD) has nothing on chip to estimate.
+  if (!m.hardware || (m.hardware.training.time === 0 && m.hardware.training.energy === 0)) return line;
   const { training, perSample } = m.hardware;
   const energy = training.energy > 0 ? `, ${formatSi(training.energy, 'J')} (${formatSi(perSample.energy, 'J')}/sample)` : '';
   return `${line}; on chip ${formatSi(training.time, 's')} (${formatSi(perSample.time, 's')}/sample)${energy}`;

@@ -85,8 +85,8 @@ export const experimentSchema = z
       .optional()
       .describe('zero-shift the named arrays of every analog layer before training and program their references (the two-stage baseline, papers.md §2.7); the pulses are counted under calibration and reference'),
     hardware: hardwareSchema
-      .optional()
-      .describe('estimate energy and time on chip from the counters, per epoch and per sample, by purpose and tile (docs/hardware-cost.md)'),
+      .prefault({})
+      .describe('the estimate of energy and time on chip from the counters, per epoch and per sample, by purpose and tile (docs/hardware-cost.md); default: the reram-literature preset'),
     inference: inferenceSchema
       .optional()
       .describe('after the last epoch, program the trained weights (or keep the trained conductances) and read the test accuracy at times after programming, with drift and noise (docs/inference.md)'),

@@ -1,6 +1,7 @@
 import type { AlgorithmState } from '../algorithms/index.js';
 import type { ExperimentConfig } from '../config/experiment.js';
 import { UserError, formatValue } from '../core/errors.js';
+import type { TileCounters } from '../hardware/cost.js';
 import type { EpochMetrics } from './result.js';
 
 /** The checkpoint format this version writes and reads. */
@@ -22,6 +23,12 @@ export interface Checkpoint {
   batch: number;
   /** The partial epoch's loss sum, samples and seconds so far (zeros at a boundary). */
   partial: { lossSum: number; seen: number; seconds: number };
+  /**
+   * Mid-epoch only: the tiles' counters at the start of the interrupted epoch, so that the resumed
+   * epoch's hardware estimate covers the whole epoch (absent in older checkpoints: then it covers
+   * the part after the resume).
+   */
+  epochStartCounters?: TileCounters;
   history: EpochMetrics[];
   pulseTotals: Record<string, number>;
   /** The shuffle stream at the start of epoch `epoch + 1`, before its permutation is drawn. */

@@ -17,7 +17,7 @@ import { describeNetwork, planNetwork, type LayerPlan } from './network-plan.js'
 import { evaluate } from './evaluate.js';
 import { withForwardPurpose } from '../tile/read-purpose.js';
 import type { AnalogTile } from '../tile/tile.js';
-import { combineCost, hardwareConstants, hardwareCost, type CostReport } from '../hardware/cost.js';
+import { combineCost, hardwareConstants, hardwareCost, tileCounters, type CostReport, type TileCounters } from '../hardware/cost.js';
 import { evaluateInference, inferenceSchema, type InferenceResult } from '../inference/index.js';
 import { histogram, type EpochMetrics, type ExperimentResult, type LayerSnapshot } from './result.js';
 import { pow } from '../core/math.js';
@@ -256,6 +256,8 @@ export async function runExperiment(input: unknown, options: RunOptions = {}): P
   let firstEpoch = 1;
   let startBatch = 0;
   let carried = { lossSum: 0, seen: 0, seconds: 0 };
+  // The counters at the start of the epoch a checkpoint interrupted (a resumed run's first epoch).
+  let carriedCounters: TileCounters | undefined;
   const algorithms = network.algorithms();
   const biases = biasesOf(network);
   if (config.calibration && !resume) calibrateNetwork(algorithms, config.calibration, config.seed);
@@ -267,8 +269,9 @@ export async function runExperiment(input: unknown, options: RunOptions = {}): P
     firstEpoch = resume.epoch + 1;
     startBatch = resume.batch;
     carried = { ...resume.partial };
+    carriedCounters = resume.epochStartCounters;
   }
-  const checkpoint = (epoch: number, batchesDone: number, partial: Checkpoint['partial'], shuffleState: Uint32Array): Checkpoint => {
+  const checkpoint = (epoch: number, batchesDone: number, partial: Checkpoint['partial'], shuffleState: Uint32Array, epochStartCounters?: TileCounters): Checkpoint => {
     const states: Record<string, AlgorithmState> = {};
     for (const [name, algorithm] of Object.entries(algorithms)) states[name] = algorithm.saveState();
     return {
@@ -277,6 +280,7 @@ export async function runExperiment(input: unknown, options: RunOptions = {}): P
       epoch,
       batch: batchesDone,
       partial,
+      ...(epochStartCounters ? { epochStartCounters } : {}),
       history: history.map((m) => ({ ...m })),
       pulseTotals: { ...previousPulses },
       shuffle: shuffleState,
@@ -285,24 +289,27 @@ export async function runExperiment(input: unknown, options: RunOptions = {}): P
     };
   };
   let lastYield = Date.now();
-  const hardware = config.hardware ? hardwareConstants(config.hardware) : null;
+  const hardware = hardwareConstants(config.hardware);
   outer: for (let epoch = firstEpoch; epoch <= epochs; epoch++) {
     const started = Date.now();
-    // The estimate is made from the counters, which a resumed run restored: an epoch's cost is
-    // the difference between its end and its start (docs/hardware-cost.md).
-    const costAtStart = hardware ? hardwareCost(algorithms, hardware) : null;
+    // The estimate is made from the counters: an epoch's cost is the difference between its end
+    // and its start, whose counters a mid-epoch checkpoint carries (docs/hardware-cost.md).
+    const resumedCounters = carriedCounters;
+    const countersAtStart = resumedCounters ?? tileCounters(algorithms);
+    carriedCounters = undefined;
     // The shuffle stream before this epoch's permutation: what a mid-epoch checkpoint restores.
     const epochShuffle = shuffle.saveState();
     const lr = config.training.lr * (lrDecayEvery ? pow(lrDecayFactor, Math.floor((epoch - 1) / lrDecayEvery)) : 1);
     let { lossSum, seen } = carried;
     const earlierSeconds = carried.seconds;
-    // The hardware estimate of a resumed epoch covers the part after the resume (docs/hardware-cost.md).
-    const seenAtStart = carried.seen;
+    // Without the counters of its start (an older checkpoint), a resumed epoch's estimate covers
+    // the part after the resume, and its per-sample figures are over those samples.
+    const seenAtStart = resumedCounters ? 0 : carried.seen;
     const batches = epochBatches(train.count, batch, shuffle);
     for (let b = startBatch; b < batches.length; b++) {
       if (options.signal?.aborted) {
         status = 'partial';
-        options.onEvent?.({ type: 'checkpoint', checkpoint: checkpoint(epoch - 1, b, { lossSum, seen, seconds: earlierSeconds + (Date.now() - started) / 1000 }, epochShuffle) });
+        options.onEvent?.({ type: 'checkpoint', checkpoint: checkpoint(epoch - 1, b, { lossSum, seen, seconds: earlierSeconds + (Date.now() - started) / 1000 }, epochShuffle, countersAtStart) });
         break outer;
       }
       const indices = batches[b]!;
@@ -336,7 +343,7 @@ export async function runExperiment(input: unknown, options: RunOptions = {}): P
       pulsesByTile,
       seconds: earlierSeconds + (Date.now() - started) / 1000,
     };
-    if (hardware && costAtStart) metrics.hardware = epochHardware(combineCost(hardwareCost(algorithms, hardware), costAtStart, -1), seen - seenAtStart);
+    metrics.hardware = epochHardware(combineCost(hardwareCost(algorithms, hardware), hardwareCost(algorithms, hardware, countersAtStart), -1), seen - seenAtStart);
     history.push(metrics);
     for (const algorithm of Object.values(algorithms)) algorithm.endEpoch?.(metrics.trainLoss);
     options.onEvent?.({ type: 'epoch', metrics });
@@ -349,7 +356,7 @@ export async function runExperiment(input: unknown, options: RunOptions = {}): P
     snapshots[name] = snapshot(algorithm);
   }
   const result: ExperimentResult = { status, name: config.name, config, dataset: dataset.name, network: networkLine, epochs: history, layers, snapshots };
-  if (hardware) result.hardware = { constants: hardware, run: hardwareCost(algorithms, hardware) };
+  result.hardware = { constants: hardware, run: hardwareCost(algorithms, hardware) };
   // The read-out after training, on a finished run only (a partial run is resumed first).
   if (config.inference && status === 'completed') {
     result.inference = evaluateInference(network, config.inference, config.forward, config.seed, (net) => evaluate(net, test, size, dataset.classes).accuracy);

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { TrainingAlgorithm } from '../algorithms/index.js';
+import type { CounterSnapshot } from '../tile/counters.js';
 import { UserError } from '../core/errors.js';
 import { num } from '../devices/fields.js';
 
@@ -20,16 +21,24 @@ const constants = {
 };
 
 /**
- * Presets. `p-mt25`: the constants of P-MT25 §4.3 Table 5 (t_sp = 5 ns, t_M = 40 ns, l_avg = 5,
- * 0.7 TFLOPS); the paper gives no per-pulse or per-read energies, so none are set.
+ * Presets (docs/hardware-cost.md, where each constant's source is quoted).
+ * - `p-mt25`: the constants of P-MT25 §4.3 Table 5 (t_sp = 5 ns, t_M = 40 ns, l_avg = 5,
+ *   0.7 TFLOPS); the paper gives no per-pulse or per-read energies, so none are set.
+ * - `reram-literature` (the default): P-MT25's times with published ReRAM energies: 0.1 pJ per
+ *   pulse (the best switching energy in Lanza et al. 2019's table of ReRAM requirements), 11 fJ per device per MVM
+ *   (Marinella et al. 2018: the analog ReRAM block's energy per MAC, its converters included, so
+ *   no ADC/DAC energy is added) and 2.3 pJ per digital flop (Horowitz 2014, 45 nm: the mean of a
+ *   32-bit float add, 0.9 pJ, and multiply, 3.7 pJ).
  */
+const pmt25Times = { pulseTime: 5e-9, updateSlots: 5, readTime: 40e-9, flopsPerSecond: 0.7e12 };
 export const hardwarePresets = {
-  'p-mt25': { pulseTime: 5e-9, updateSlots: 5, readTime: 40e-9, flopsPerSecond: 0.7e12, pulseEnergy: 0, cellReadEnergy: 0, adcEnergy: 0, dacEnergy: 0, flopEnergy: 0 },
+  'reram-literature': { ...pmt25Times, pulseEnergy: 0.1e-12, cellReadEnergy: 11e-15, adcEnergy: 0, dacEnergy: 0, flopEnergy: 2.3e-12 },
+  'p-mt25': { ...pmt25Times, pulseEnergy: 0, cellReadEnergy: 0, adcEnergy: 0, dacEnergy: 0, flopEnergy: 0 },
 } as const;
 
 export const hardwareSchema = z
   .object({
-    preset: z.enum(Object.keys(hardwarePresets) as [keyof typeof hardwarePresets]).default('p-mt25').describe('the constants to start from; any field below overrides it'),
+    preset: z.enum(Object.keys(hardwarePresets) as [keyof typeof hardwarePresets]).default('reram-literature').describe('the constants to start from; any field below overrides it'),
     ...Object.fromEntries(Object.entries(constants).map(([key, field]) => [key, (field.unwrap() as z.ZodNumber).optional().describe(`${field.description ?? key}; unset: the preset’s`)])),
   })
   .strict();
@@ -84,20 +93,31 @@ function digitalFlops(kind: string, rows: number, cols: number, updates: number)
  */
 const analogUpdates = (kind: string, purpose: string, count: number) => (kind === 'mixed-precision' && purpose === 'update' ? 0 : count);
 
+/** Every analog tile's counters, by `layer/role` (as `CostReport.byTile`). */
+export type TileCounters = Record<string, CounterSnapshot>;
+
+export function tileCounters(algorithms: Record<string, TrainingAlgorithm>): TileCounters {
+  const out: TileCounters = {};
+  for (const [layer, algorithm] of Object.entries(algorithms)) for (const [role, tile] of Object.entries(algorithm.tiles())) out[`${layer}/${role}`] = tile.counters.snapshot();
+  return out;
+}
+
 /**
- * The estimate of everything the analog layers have done so far, from their counters (docs/
- * hardware-cost.md): pulses × energy; per vector update, `updateSlots` slots of `pulseTime` (the
- * devices of a tile are pulsed in parallel), and per direct write its counted slots; per vector
- * read, `readTime`, the devices' read energy and one DAC conversion per input and one ADC
- * conversion per output; digital flops per update.
+ * The estimate of everything the analog layers have done (docs/hardware-cost.md), from their
+ * counters, or from `counters` taken earlier (the start of an epoch a checkpoint interrupted):
+ * pulses × energy; per vector update, `updateSlots` slots of `pulseTime` (the devices of a tile
+ * are pulsed in parallel), and per direct write its counted slots; per vector read, `readTime`,
+ * the devices' read energy and one DAC conversion per input and one ADC conversion per output;
+ * digital flops per update.
  */
-export function hardwareCost(algorithms: Record<string, TrainingAlgorithm>, hw: HardwareConstants): CostReport {
+export function hardwareCost(algorithms: Record<string, TrainingAlgorithm>, hw: HardwareConstants, counters: TileCounters = tileCounters(algorithms)): CostReport {
   const report: CostReport = { byPurpose: {}, byTile: {}, digital: zero(), total: zero() };
   for (const [layer, algorithm] of Object.entries(algorithms)) {
     // A mapped layer's tiles are those of all its blocks, which share its kind.
     let flops = 0;
     for (const [role, tile] of Object.entries(algorithm.tiles())) {
-      const { pulses, reads, updates, slots } = tile.counters.snapshot();
+      const key = `${layer}/${role}`;
+      const { pulses, reads, updates, slots } = counters[key] ?? { pulses: {}, reads: {}, updates: {}, slots: {} };
       flops += digitalFlops(algorithm.kind, tile.rows, tile.cols, Object.values(updates).reduce((a, b) => a + b, 0));
       const purposes = new Set([...Object.keys(pulses), ...Object.keys(reads), ...Object.keys(updates), ...Object.keys(slots)]);
       for (const purpose of purposes) {
@@ -111,7 +131,7 @@ export function hardwareCost(algorithms: Record<string, TrainingAlgorithm>, hw: 
           time: (u * hw.updateSlots + (slots[purpose] ?? 0)) * hw.pulseTime + r * hw.readTime,
         };
         add(report.byPurpose, purpose, cost);
-        add(report.byTile, `${layer}/${role}`, cost);
+        add(report.byTile, key, cost);
       }
     }
     report.digital.energy += flops * hw.flopEnergy;

@@ -19,7 +19,7 @@ describe('reports', () => {
     expect(code).toBe(0);
     expect(stdout).toContain(`report: ${join(dir, 'report.html')}`);
     const html = readFileSync(join(dir, 'report.html'), 'utf8');
-    expect(html.match(/<svg/g)!.length).toBe(6); // loss, accuracy, pulses, pulses by purpose, weights, SPs
+    expect(html.match(/<svg/g)!.length).toBe(7); // loss, accuracy, pulses, pulses by purpose, weights, SPs, time and energy on chip
     expect(html).not.toMatch(/<script|https?:\/\/(?!www\.w3\.org)/); // nothing to fetch
     expect(html).toContain('data.trainLimit = 100');
     const data = JSON.parse(readFileSync(join(dir, 'report.json'), 'utf8'));
@@ -90,7 +90,7 @@ describe('reports', () => {
       ...HEADLESS_FLAGS, `--user-data-dir=${mkdtempSync(join(tmpdir(), 'chromium-'))}`,
       '--dump-dom', `file://${join(root, 'both', 'report.html')}`,
     ], { encoding: 'utf8', timeout: 60_000 });
-    expect(dom.match(/<svg/g)!.length).toBe(6);
+    expect(dom.match(/<svg/g)!.length).toBe(7);
     expect(dom.match(/<path/g)!.length).toBeGreaterThan(50);
   });
 

@@ -3,7 +3,8 @@ import { describe, expect, it } from 'vitest';
 import { createAlgorithm, parseAlgorithmConfig } from '../../src/algorithms/index.js';
 import { resolveDevice } from '../../src/devices/index.js';
 import { runExperiment } from '../../src/experiment/run.js';
-import { hardwareConstants, hardwareCost, hardwareSchema } from '../../src/hardware/cost.js';
+import { formatEpoch } from '../../src/cli/progress.js';
+import { hardwareConstants, hardwareCost, hardwarePresets, hardwareSchema } from '../../src/hardware/cost.js';
 import { PMT25_TABLE5, pmt25UpdateTime } from '../../src/hardware/pmt25.js';
 import { Rng } from '../../src/rng/index.js';
 
@@ -89,6 +90,25 @@ describe('a run with a hardware section', () => {
     expect(Object.keys(whole.byTile).sort()).toEqual(['1:linear/array', '3:linear/array']);
     expect(whole.byPurpose['test']!.time).toBeCloseTo(2 * 2 * 30 * 40e-9, 18);
     expect(run.hardware!.constants.readTime).toBe(40e-9);
+  });
+
+  it('every run is estimated: without a section, with the reram-literature preset (pulses, device reads and flops priced); a digital run shows nothing on chip', async () => {
+    const small = { data: { trainLimit: 30, testLimit: 20 }, network: { layers: [{ type: 'flatten' }, { type: 'linear', outputs: 10 }] }, training: { epochs: 1, batch: 10, lr: 0.1 } };
+    const run = await runExperiment({ ...small, algorithm: 'sgd' });
+    expect(run.hardware!.constants).toEqual(hardwarePresets['reram-literature']);
+    const epoch = run.epochs[0]!;
+    const pulses = Object.values(epoch.pulsesByPurpose).reduce((a, b) => a + b, 0);
+    const hw = epoch.hardware!;
+    // One 10 × 196 tile (the bias is digital): 20 test reads apart from the training's.
+    const cells = 10 * 14 * 14;
+    expect(hw.test.energy).toBeCloseTo(20 * cells * 11e-15, 22);
+    expect(hw.training.energy).toBeGreaterThan(pulses * 0.1e-12 + 30 * cells * 11e-15);
+    expect(hw.byPurpose['digital']!.energy).toBeGreaterThan(0);
+    expect(formatEpoch(epoch)).toMatch(/; on chip [\d.]+ µs \([\d.]+ ns\/sample\), [\d.]+ [nµ]J \([\d.]+ [pn]J\/sample\)$/);
+
+    const digital = await runExperiment({ ...small, algorithm: { kind: 'digital-sgd' } });
+    expect(digital.epochs[0]!.hardware!.training).toEqual({ energy: 0, time: 0 });
+    expect(formatEpoch(digital.epochs[0]!)).not.toContain('on chip');
   });
 
   it('a bad field is one line', async () => {
