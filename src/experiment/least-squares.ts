@@ -11,6 +11,7 @@ import { updateOverridesSchema, updateSchema } from '../tile/update-config.js';
 import { calibrateAlgorithm, calibrationSchema, checkCalibrationArrays } from '../calibration/index.js';
 import { Rng } from '../rng/index.js';
 import { yieldToEventLoop } from '../core/yield.js';
+import { hardwareConstants, hardwareCost, hardwareSchema, type CostReport, type HardwareConstants } from '../hardware/cost.js';
 
 const deviceField = z
   .union([z.string(), z.object({ preset: z.string() }).loose()])
@@ -46,6 +47,7 @@ export const leastSquaresRunSchema = z
       .optional()
       .describe('start every weight at this value, or `uniform`: U(±1/√inputs), torch’s Linear init (set_weights: onto the most significant array); default: the devices’ initial state'),
     epochSteps: z.number().int().min(1).optional().describe('call the algorithm’s endEpoch with the mean loss every this many steps (warm-start schedules)'),
+    hardware: hardwareSchema.prefault({}).describe('the estimate of energy and time on chip from the counters, by purpose and array (docs/hardware-cost.md); default: the reram-literature preset'),
   })
   .strict();
 export type LeastSquaresRunInput = z.input<typeof leastSquaresRunSchema>;
@@ -73,6 +75,8 @@ export interface LeastSquaresResult {
   diagnostics: Record<string, number>;
   /** Total pulses (all tiles and purposes, calibration included) at each recorded step. */
   pulses: number[];
+  /** The estimated energy and time on chip of the whole run, by purpose and array (docs/hardware-cost.md). */
+  hardware: { constants: HardwareConstants; run: CostReport };
   /** The step a live run was stopped at, before its last one (absent for a finished run). */
   stoppedAt?: number;
 }
@@ -204,6 +208,7 @@ class LeastSquaresTraining {
   private readonly task: LeastSquaresTask;
   private readonly algorithm: TrainingAlgorithm;
   private readonly kind: string;
+  private readonly hardware: HardwareConstants;
 
   constructor(run: z.output<typeof leastSquaresRunSchema>, batch: number, task: LeastSquaresTask, algorithm: TrainingAlgorithm, kind: string) {
     this.run = run;
@@ -211,6 +216,7 @@ class LeastSquaresTraining {
     this.task = task;
     this.algorithm = algorithm;
     this.kind = kind;
+    this.hardware = hardwareConstants(run.hardware);
     this.scale = run.reduction === 'mean' ? 1 / batch : 1;
     this.noise = run.gradientNoise > 0 ? Rng.stream(run.seed, 'least-squares', 'gradient-noise') : null;
   }
@@ -274,6 +280,7 @@ class LeastSquaresTraining {
       report: algorithm.report(),
       diagnostics: algorithm.diagnostics?.() ?? {},
       pulses: this.pulses,
+      hardware: { constants: this.hardware, run: hardwareCost({ w: algorithm }, this.hardware) },
     };
     if (this.step < this.run.steps) result.stoppedAt = this.step;
     return result;

@@ -2,6 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { createAlgorithm, parseAlgorithmConfig } from '../../src/algorithms/index.js';
 import { resolveDevice } from '../../src/devices/index.js';
+import { runLeastSquares } from '../../src/experiment/least-squares.js';
 import { runExperiment } from '../../src/experiment/run.js';
 import { formatEpoch } from '../../src/cli/progress.js';
 import { hardwareConstants, hardwareCost, hardwarePresets, hardwareSchema } from '../../src/hardware/cost.js';
@@ -109,6 +110,16 @@ describe('a run with a hardware section', () => {
     const digital = await runExperiment({ ...small, algorithm: { kind: 'digital-sgd' } });
     expect(digital.epochs[0]!.hardware!.training).toEqual({ energy: 0, time: 0 });
     expect(formatEpoch(digital.epochs[0]!)).not.toContain('on chip');
+  });
+
+  it('a least-squares run is estimated too: its pulses at the preset’s energy, by purpose', () => {
+    const result = runLeastSquares({ task: { inputs: 4, outputs: 3 }, steps: 50, lr: 0.05, hardware: { preset: 'p-mt25', pulseEnergy: 1e-13 } });
+    const { byPurpose, total } = result.hardware.run;
+    expect(result.hardware.constants.readTime).toBe(40e-9);
+    expect(byPurpose['update']!.energy).toBeCloseTo(result.report.pulsesByPurpose['update']! * 1e-13, 25);
+    // 50 forward reads of one vector each and 50 vector updates of 5 slots: time only (no read energy).
+    expect(byPurpose['forward']!.time).toBeCloseTo(50 * 40e-9, 18);
+    expect(total.time).toBeGreaterThan(50 * 40e-9 + 50 * 5 * 5e-9);
   });
 
   it('a bad field is one line', async () => {
