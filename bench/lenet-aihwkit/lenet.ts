@@ -1,0 +1,47 @@
+/**
+ * The aimsim side of bench/lenet-aihwkit/lenet_aihwkit.py: the papers' LeNet-5 (examples/03's
+ * network) on the first `--images` Fashion-MNIST training images, batch 16, lr 0.05, with the
+ * aihwkit-default configs of bench/aihwkit-defaults (soft bounds, TTv1; aihwkit's 512 × 512
+ * mapping). Prints one JSON line per config: CPU ms of the training loop per image (process CPU
+ * from the run's start event to its last batch) and the mean train loss.
+ *   npx tsx bench/lenet-aihwkit/lenet.ts --configs sb,tt --images 2000
+ */
+import { runExperiment } from '../../src/experiment/run.js';
+import { loadConfigDataset } from '../../src/node/datasets.js';
+import { loadConfigFile } from '../../src/node/config-file.js';
+
+const flag = (name: string, fallback: string) => {
+  const at = process.argv.indexOf(name);
+  return at >= 0 ? process.argv[at + 1]! : fallback;
+};
+const images = Number(flag('--images', '2000'));
+const lenet = loadConfigFile('examples/03-lenet5.yaml') as { network: unknown };
+const configs: Record<string, unknown> = { sb: 'sgd', tt: { kind: 'tiki-taka' } };
+const cpuMs = () => {
+  const { user, system } = process.cpuUsage();
+  return (user + system) / 1000;
+};
+for (const name of flag('--configs', 'sb,tt').split(',')) {
+  let started = 0;
+  let trainMs = 0;
+  const result = await runExperiment(
+    {
+      name: `lenet-${name}`,
+      seed: 0,
+      data: { dataset: 'fashion-mnist', trainLimit: images, testLimit: 16 },
+      network: lenet.network,
+      device: 'soft-bounds',
+      algorithm: configs[name],
+      mapping: { maxInputSize: 512, maxOutputSize: 512 },
+      training: { epochs: 1, batch: 16, lr: 0.05 },
+    },
+    {
+      loadDataset: loadConfigDataset,
+      onEvent: (event) => {
+        if (event.type === 'start') started = cpuMs();
+        if (event.type === 'batch' && event.batch === event.batchesPerEpoch) trainMs = cpuMs() - started;
+      },
+    },
+  );
+  console.log(JSON.stringify({ side: 'aimsim', config: name, images, cpu_ms_per_image: trainMs / images, epoch_cpu_s: (60 * trainMs) / images, train_loss: result.epochs[0]!.trainLoss }));
+}
