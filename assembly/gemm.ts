@@ -707,7 +707,14 @@ export function ioInput(
       const sumScale = (max<f64>(positiveSum, negativeSum) * nmAssumedWmax) / outBound;
       scale = max<f64>(absMax, min<f64>(resolutionCap, sumScale));
     }
-    if (!(scale > 0) || !isFinite<f64>(scale)) scale = 1;
+    // A scale ≤ 0 (noise management on; this batched pass has no input noise) reads as zeros,
+    // as aihwkit's short-cut: α = 0 marks it for ioOutput, and x' is zero.
+    if (scale <= 0) {
+      store<f64>(alpha + (<usize>b << 3), 0);
+      memory.fill(ob, 0, <usize>inSize << 3);
+      continue;
+    }
+    if (!isFinite<f64>(scale)) scale = 1;
     store<f64>(alpha + (<usize>b << 3), scale);
     const inverse = 1 / scale;
     for (let j = 0; j < inSize; j++) {
@@ -743,6 +750,11 @@ export function ioOutput(
   for (; b < to; b++) {
     const yb = y + <usize>(b * m) * 8;
     const ob = out + <usize>(b * m) * 8;
+    // α = 0: the vector reads as exact zeros, with no draws (ioInput's short-cut).
+    if (load<f64>(alpha + <usize>b * 8) == 0) {
+      memory.fill(ob, 0, <usize>m << 3);
+      continue;
+    }
     // The vector's output-noise normals, one per output in order, drawn up front.
     if (noise > 0) fillNormals(z, m, 1.0, rng);
     let hit = false;

@@ -15,23 +15,29 @@ const flag = (name: string, fallback: string) => {
   return at >= 0 ? process.argv[at + 1]! : fallback;
 };
 const images = Number(flag('--images', '2000'));
+const seed = Number(flag('--seed', '0'));
 const lenet = loadConfigFile('examples/03-lenet5.yaml') as { network: unknown };
-const configs: Record<string, unknown> = { sb: 'sgd', tt: { kind: 'tiki-taka' } };
+const configs: Record<string, unknown> = { fp: { kind: 'digital-sgd' }, sb: 'sgd', tt: { kind: 'tiki-taka' } };
 const cpuMs = () => {
   const { user, system } = process.cpuUsage();
   return (user + system) / 1000;
 };
 for (const name of flag('--configs', 'sb,tt').split(',')) {
+  // "<config>-perfect" (-fperfect, -bperfect): the same with perfect forward and backward IO
+  // (forward only, backward only), to isolate where two simulators differ.
+  const [base = name, perfect = ''] = name.split('-');
   let started = 0;
   let trainMs = 0;
   const result = await runExperiment(
     {
       name: `lenet-${name}`,
-      seed: 0,
+      seed,
       data: { dataset: 'fashion-mnist', trainLimit: images, testLimit: 16 },
       network: lenet.network,
       device: 'soft-bounds',
-      algorithm: configs[name],
+      algorithm: configs[base],
+      forward: { isPerfect: perfect === 'perfect' || perfect === 'fperfect' },
+      backward: { isPerfect: perfect === 'perfect' || perfect === 'bperfect' },
       mapping: { maxInputSize: 512, maxOutputSize: 512 },
       training: { epochs: 1, batch: 16, lr: 0.05 },
     },
@@ -43,5 +49,5 @@ for (const name of flag('--configs', 'sb,tt').split(',')) {
       },
     },
   );
-  console.log(JSON.stringify({ side: 'aimsim', config: name, images, cpu_ms_per_image: trainMs / images, epoch_cpu_s: (60 * trainMs) / images, train_loss: result.epochs[0]!.trainLoss }));
+  console.log(JSON.stringify({ side: 'aimsim', config: name, seed, images, cpu_ms_per_image: trainMs / images, epoch_cpu_s: (60 * trainMs) / images, train_loss: result.epochs[0]!.trainLoss }));
 }

@@ -49,7 +49,13 @@ x = torch.from_numpy(xtr[: args.images]).reshape(-1, 1, 28, 28).float()
 y = torch.from_numpy(ytr[: args.images]).long()
 for name in args.configs.split(","):
     torch.manual_seed(args.seed)
-    model = lenet(C.make(name))
+    # "<config>-perfect" (-fperfect, -bperfect): the same with perfect forward and backward IO
+    # (forward only, backward only), to isolate where two simulators differ.
+    base, _, perfect = name.partition("-")
+    rpu = C.make(base)
+    rpu.forward.is_perfect = perfect in ("perfect", "fperfect")
+    rpu.backward.is_perfect = perfect in ("perfect", "bperfect")
+    model = lenet(rpu)
     opt = AnalogSGD(model.parameters(), lr=args.lr)
     opt.regroup_param_groups(model)
     loss_fn = nn.NLLLoss()
@@ -65,4 +71,4 @@ for name in args.configs.split(","):
         total += float(loss) * len(idx)
         n += len(idx)
     cpu = time.process_time() - t0
-    print(json.dumps({"side": "aihwkit", "config": name, "images": n, "cpu_ms_per_image": 1000 * cpu / n, "epoch_cpu_s": 60 * cpu / n * 1000, "train_loss": total / n}), flush=True)
+    print(json.dumps({"side": "aihwkit", "config": name, "seed": args.seed, "images": n, "cpu_ms_per_image": 1000 * cpu / n, "epoch_cpu_s": 60 * cpu / n * 1000, "train_loss": total / n}), flush=True)

@@ -85,6 +85,17 @@ function absMaxNpSum(absMax: number, positiveSum: number, negativeSum: number, i
   return Math.max(absMax, Math.min(resolutionCap, sumScale));
 }
 
+/**
+ * Whether a vector reads as exact zeros, with no draws: aihwkit returns zeros when noise
+ * management is on and its scale is ≤ 0 (an all-zero input under abs-max; any input with no
+ * positive entry under max), in the forward pass unless input noise is on, in the backward pass
+ * always (rpucuda/rpu_forward_backward_pass.cpp, forwardVector and backwardVector). `forward` is
+ * the pass that allows bound management.
+ */
+function readsZero(alpha: number, io: IoConfig, forward: boolean): boolean {
+  return io.noiseManagement !== 'none' && alpha <= 0 && (!forward || io.inpNoise <= 0);
+}
+
 const scratch = { x: new Float64Array(0), xq: new Float64Array(0), y: new Float64Array(0) };
 function ensureScratch(inSize: number, outSize: number): void {
   if (scratch.x.length < inSize) {
@@ -158,9 +169,16 @@ export function analogMvm(op: MvmOperands, ctx: MvmContext): number {
       for (let b = 0; b < batch; b++) {
         for (let j = 0; j < inSize; j++) x[j] = input[b * inSize + j]!;
         let alpha = noiseManagementScale(x, inSize, io, state, inputStep);
+        const xq = batchScratch.xq.subarray(b * inSize, (b + 1) * inSize);
+        // α = 0 marks a vector that reads as zeros (the batched pass has no input noise).
+        if (readsZero(alpha, io, ctx.allowBoundManagement)) {
+          batchScratch.alpha[b] = 0;
+          xq.fill(0);
+          continue;
+        }
         if (!(alpha > 0) || !Number.isFinite(alpha)) alpha = 1;
         batchScratch.alpha[b] = alpha;
-        convertInput(x, inSize, 1 / alpha, inputStep, io, null, rng, batchScratch.xq.subarray(b * inSize, (b + 1) * inSize));
+        convertInput(x, inSize, 1 / alpha, inputStep, io, null, rng, xq);
       }
     }
     multiplyBatch(weights, rows, cols, transposed, batchScratch.xq, batchScratch.y, batch);
@@ -255,13 +273,13 @@ function vectorPipeline(op: MvmOperands, ctx: MvmContext, b: number, resume: boo
   let passes = 0;
   for (let j = 0; j < inSize; j++) x[j] = input[b * inSize + j]!;
   const out = output.subarray(b * outSize, (b + 1) * outSize);
-  let alpha: number;
-  if (batched) alpha = batchScratch.alpha[b]!;
-  else {
-    alpha = noiseManagementScale(x, inSize, io, state, inputStep);
-    // An all-zero input (α = 0) is converted unscaled: it reads as output noise only.
-    if (!(alpha > 0) || !Number.isFinite(alpha)) alpha = 1;
+  let alpha = batched ? batchScratch.alpha[b]! : noiseManagementScale(x, inSize, io, state, inputStep);
+  if (batched ? alpha === 0 : readsZero(alpha, io, ctx.allowBoundManagement)) {
+    out.fill(0);
+    return 1;
   }
+  // Without noise management (or a non-finite scale) the input is converted unscaled.
+  if (!(alpha > 0) || !Number.isFinite(alpha)) alpha = 1;
   let reduction = 1;
   let worstCaseUsed = false;
   let firstPass = !resume;

@@ -145,6 +145,30 @@ describe('conformance of every backend with the TS reference', () => {
     }
   });
 
+  it('all-zero vectors read as exact zeros with no draws on every backend, forward and backward (the Wasm IO stages included)', async () => {
+    const run = () => {
+      const tile = new AnalogTile({ rows: 48, cols: 40, device: resolveDevice('soft-bounds'), seed: 3 });
+      const rng = Rng.stream(11, 'zeros');
+      tile.setWeights(random(rng, 48 * 40, 0).map((w) => 0.2 * w));
+      // Every third vector is all zero; the others have some zero entries.
+      const batchOf = (n: number, size: number) => {
+        const out = random(rng, n * size);
+        for (let b = 0; b < n; b += 3) out.fill(0, b * size, (b + 1) * size);
+        return out;
+      };
+      const forward = tile.forward(batchOf(37, 40), 37);
+      const backward = tile.backward(batchOf(37, 48), 37);
+      return { forward: Array.from(forward), backward: Array.from(backward) };
+    };
+    const reference = await withBackend('ts', run);
+    for (let b = 0; b < 37; b += 3) {
+      expect(reference.forward.slice(b * 48, (b + 1) * 48).every((y) => y === 0)).toBe(true);
+      expect(reference.backward.slice(b * 40, (b + 1) * 40).every((y) => y === 0)).toBe(true);
+    }
+    expect(reference.forward.slice(48, 96).every((y) => y === 0)).toBe(false);
+    for (const backend of backends.slice(1)) expect(await withBackend(backend, run), backend).toEqual(reference);
+  });
+
   it('digital SGD: the Wasm update and products equal the TS loops (batches 37, 10 and 7; odd sizes)', async () => {
     const run = () => {
       const layer = new DigitalSgd({ rows: 45, cols: 77, device: resolveDevice('ideal'), seed: 0, name: 'digital' });

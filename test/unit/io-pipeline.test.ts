@@ -35,6 +35,41 @@ describe('converters', () => {
   });
 });
 
+describe('vectors whose noise-management scale is ≤ 0 (aihwkit rpu_forward_backward_pass.cpp short-cuts)', () => {
+  const zero = [0, 0, 0];
+  const v = [0.5, -0.2, 0.1];
+  const noisy: IoInput = { outNoise: 0.06 }; // aihwkit's defaults otherwise: abs-max, 7/9 bits
+
+  it('an all-zero input reads as exact zeros and draws nothing: the next vector sees the stream a fresh tile sees', () => {
+    const a = tileWith(noisy);
+    const b = tileWith(noisy);
+    expect(Array.from(a.forward(zero))).toEqual([0, 0]);
+    expect(Array.from(a.forward(v))).toEqual(Array.from(b.forward(v)));
+    // In a batch too (the batched first pass): the zero row is zeros, the next row as if alone.
+    const c = tileWith(noisy);
+    const batch = c.forward([...zero, ...v], 2);
+    expect(Array.from(batch.subarray(0, 2))).toEqual([0, 0]);
+    expect(Array.from(batch.subarray(2))).toEqual(Array.from(tileWith(noisy).forward(v)));
+  });
+
+  it('the backward pass short-cuts an all-zero error the same way', () => {
+    const a = tileWith({ isPerfect: true }, noisy);
+    const b = tileWith({ isPerfect: true }, noisy);
+    expect(Array.from(a.backward([0, 0]))).toEqual([0, 0, 0]);
+    expect(Array.from(a.backward([0.3, -0.1]))).toEqual(Array.from(b.backward([0.3, -0.1])));
+    expect(Array.from(b.backward([0, 0, 0.3, -0.1], 2).subarray(0, 3))).toEqual([0, 0, 0]);
+  });
+
+  it('not in the forward pass with input noise, nor without noise management: there the zero input reads as noise', () => {
+    expect(Array.from(tileWith({ ...noisy, inpNoise: 0.05 }).forward(zero)).some((y) => y !== 0)).toBe(true);
+    expect(Array.from(tileWith({ ...noisy, noiseManagement: 'none' }).forward(zero)).some((y) => y !== 0)).toBe(true);
+  });
+
+  it('max noise management short-cuts any input with no positive entry, as aihwkit does', () => {
+    expect(Array.from(tileWith({ ...noisy, noiseManagement: 'max' }).forward([-0.5, -0.2, 0]))).toEqual([0, 0]);
+  });
+});
+
 describe('forward MVM (hand computations)', () => {
   it('a perfect MVM is W·x times outScale', () => {
     const tile = tileWith({ isPerfect: true, outScale: 2 });
