@@ -53,8 +53,9 @@ for name in args.configs.split(","):
     # (forward only, backward only), to isolate where two simulators differ.
     base, _, perfect = name.partition("-")
     rpu = C.make(base)
-    rpu.forward.is_perfect = perfect in ("perfect", "fperfect")
-    rpu.backward.is_perfect = perfect in ("perfect", "bperfect")
+    if perfect:
+        rpu.forward.is_perfect = perfect in ("perfect", "fperfect")
+        rpu.backward.is_perfect = perfect in ("perfect", "bperfect")
     model = lenet(rpu)
     opt = AnalogSGD(model.parameters(), lr=args.lr)
     opt.regroup_param_groups(model)
