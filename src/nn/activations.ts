@@ -1,6 +1,7 @@
 import type { TrainingAlgorithm } from '../algorithms/index.js';
 import type { Layer, Shape } from './layer.js';
 import { exp, tanh } from '../core/math.js';
+import { sized } from './buffers.js';
 
 type Kind = 'relu' | 'sigmoid' | 'tanh';
 
@@ -11,6 +12,7 @@ export class Activation implements Layer {
   readonly outputShape: Shape;
   private readonly kind: Kind;
   private output: Float64Array = new Float64Array(0);
+  private inputGradient: Float64Array = new Float64Array(0);
 
   constructor(kind: Kind, shape: Shape) {
     this.kind = kind;
@@ -20,7 +22,7 @@ export class Activation implements Layer {
   }
 
   forward(x: Float64Array): Float64Array {
-    const y = new Float64Array(x.length);
+    const y = sized(this.output, x.length);
     for (let k = 0; k < x.length; k++) {
       const v = x[k]!;
       y[k] = this.kind === 'relu' ? (v > 0 ? v : 0) : this.kind === 'sigmoid' ? 1 / (1 + exp(-v)) : tanh(v);
@@ -31,7 +33,7 @@ export class Activation implements Layer {
 
   backward(dy: Float64Array): Float64Array {
     const y = this.output;
-    const dx = new Float64Array(dy.length);
+    const dx = (this.inputGradient = sized(this.inputGradient, dy.length));
     for (let k = 0; k < dy.length; k++) {
       const v = y[k]!;
       const slope = this.kind === 'relu' ? (v > 0 ? 1 : 0) : this.kind === 'sigmoid' ? v * (1 - v) : 1 - v * v;

@@ -1,5 +1,6 @@
 import type { TrainingAlgorithm } from '../algorithms/index.js';
 import { UserError } from '../core/errors.js';
+import { sized } from './buffers.js';
 import type { Layer, Shape } from './layer.js';
 import { WeightSlot } from './weight-slot.js';
 import type { AlgorithmFactory, BiasMode } from './linear.js';
@@ -39,6 +40,8 @@ export class Conv2d extends WeightSlot implements Layer {
   private dyPatches: Float64Array = new Float64Array(0);
   /** The error the array sees: dyPatches, or α ⊙ dyPatches with output scales. */
   private arrayDy: Float64Array = new Float64Array(0);
+  private output: Float64Array = new Float64Array(0);
+  private inputGradient: Float64Array = new Float64Array(0);
   private rowsUsed = 0;
 
   constructor(inputShape: Shape, outChannels: number, factory: AlgorithmFactory, options: Conv2dOptions) {
@@ -101,7 +104,7 @@ export class Conv2d extends WeightSlot implements Layer {
     this.rowsUsed = rows;
     const y = this.weights.forward(patches, rows); // rows × outC
     this.outScaling?.forward(y, rows);
-    const out = new Float64Array(batch * outC * this.positions);
+    const out = (this.output = sized(this.output, batch * outC * this.positions));
     for (let b = 0; b < batch; b++) {
       for (let pos = 0; pos < this.positions; pos++) {
         for (let o = 0; o < outC; o++) {
@@ -126,7 +129,8 @@ export class Conv2d extends WeightSlot implements Layer {
     if (!needInputGradient) return new Float64Array(0);
     const dPatches = this.weights.backward(this.arrayDy, rows);
     const inSize = this.inputShape.reduce((a, b) => a * b, 1);
-    const dx = new Float64Array(batch * inSize);
+    const dx = (this.inputGradient = sized(this.inputGradient, batch * inSize));
+    dx.fill(0);
     const gather = this.gatherIndex;
     const perSample = this.positions * this.patchSize;
     for (let b = 0; b < batch; b++) {

@@ -1,6 +1,7 @@
 import type { TrainingAlgorithm } from '../algorithms/index.js';
 import { UserError } from '../core/errors.js';
 import type { Layer, Shape } from './layer.js';
+import { sized } from './buffers.js';
 
 /** Max or average pooling over k × k windows with stride k (digital, as in aihwkit networks). */
 export class Pool2d implements Layer {
@@ -10,6 +11,8 @@ export class Pool2d implements Layer {
   private readonly mode: 'max' | 'avg';
   private readonly k: number;
   private argmax = new Int32Array(0);
+  private output: Float64Array = new Float64Array(0);
+  private inputGradient: Float64Array = new Float64Array(0);
 
   constructor(mode: 'max' | 'avg', inputShape: Shape, kernel: number) {
     if (inputShape.length !== 3) throw new UserError('pool2d.input', inputShape, 'must be [channels, height, width]');
@@ -26,8 +29,8 @@ export class Pool2d implements Layer {
     const [c, h, w] = this.inputShape as [number, number, number];
     const [, oh, ow] = this.outputShape as [number, number, number];
     const outSize = c * oh * ow;
-    const y = new Float64Array(batch * outSize);
-    this.argmax = new Int32Array(batch * outSize);
+    const y = (this.output = sized(this.output, batch * outSize));
+    if (this.argmax.length !== batch * outSize) this.argmax = new Int32Array(batch * outSize);
     for (let b = 0; b < batch; b++) {
       for (let ch = 0; ch < c; ch++) {
         for (let i = 0; i < oh; i++) {
@@ -59,7 +62,8 @@ export class Pool2d implements Layer {
   backward(dy: Float64Array, batch: number): Float64Array {
     const [c, h, w] = this.inputShape as [number, number, number];
     const [, oh, ow] = this.outputShape as [number, number, number];
-    const dx = new Float64Array(batch * c * h * w);
+    const dx = (this.inputGradient = sized(this.inputGradient, batch * c * h * w));
+    dx.fill(0);
     const outSize = c * oh * ow;
     for (let b = 0; b < batch; b++) {
       for (let ch = 0; ch < c; ch++) {
