@@ -36,17 +36,23 @@ export function setKernelBackend(next: KernelBackend): void {
  * Small products stay in TS (the copy into the module would cost more than it saves).
  */
 export function multiplyBatch(weights: Float64Array, rows: number, cols: number, transposed: boolean, x: Float64Array, y: Float64Array, batch: number): void {
-  if (kernelBackend() === 'wasm' && batch > 1 && rows * cols >= 1024 && multiplyBatchWasm(weights, rows, cols, transposed, x, y, batch)) return;
+  if (kernelBackend() === 'wasm' && batch > 1 && rows * cols >= SMALL_ARRAY && multiplyBatchWasm(weights, rows, cols, transposed, x, y, batch)) return;
   multiplyBatchTs(weights, rows, cols, transposed, x, y, batch);
 }
 
+/** Arrays from this many devices gain from Wasm products and arenas (the batched product's threshold). */
+export const SMALL_ARRAY = 1024;
+
 /**
  * An arena for an array owner of rows × cols with `f64Arrays` resident arrays, when the wasm
- * backend is selected and the array is large enough to gain (the same threshold as the batched
- * product); else null and the owner keeps plain Float64Arrays. Either way the numbers are the same.
+ * backend is selected and the array gains from it; else null and the owner keeps plain
+ * Float64Arrays. Either way the numbers are the same. Arrays from SMALL_ARRAY devices gain. A
+ * smaller one gains when `pulseKernel` is set (it can run the Wasm pulse kernel): a 16 × 25 tile
+ * (LeNet-5's first convolution) updates 9 216 patches 3× faster there (docs/performance.md); its
+ * single-vector updates stay in the TS loop (src/tile/update.ts).
  */
-export function arenaFor(rows: number, cols: number, f64Arrays: number): WasmArena | null {
-  if (kernelBackend() !== 'wasm' || rows * cols < 1024) return null;
+export function arenaFor(rows: number, cols: number, f64Arrays: number, pulseKernel = false): WasmArena | null {
+  if (kernelBackend() !== 'wasm' || (rows * cols < SMALL_ARRAY && !pulseKernel)) return null;
   return WasmArena.create(rows, cols, f64Arrays);
 }
 

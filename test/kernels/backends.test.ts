@@ -145,6 +145,26 @@ describe('conformance of every backend with the TS reference', () => {
     }
   });
 
+  it('a small tile (16 × 25, a LeNet-5 first convolution): an arena for its pulse kernel, batch-1 updates in the TS loop, the same numbers', async () => {
+    const run = () => {
+      const tile = new AnalogTile({ rows: 16, cols: 25, device: resolveDevice('soft-bounds', { dwMinStd: 0.3 }), seed: 4 });
+      const rng = Rng.stream(12, 'small');
+      const outputs: number[] = [];
+      for (const batch of [576, 1, 40, 1, 1, 17]) {
+        tile.update(random(rng, batch * 25), random(rng, batch * 16), batch, 0.05);
+        outputs.push(...tile.forward(random(rng, 20 * 25), 20), ...tile.read(random(rng, 25), 1, tile.forwardIo, 'transfer'));
+      }
+      return { outputs, conductance: Array.from(tile.conductance), counters: tile.counters.snapshot(), resident: WasmArena.holding(tile.conductance) !== undefined };
+    };
+    const reference = await withBackend('ts', run);
+    expect(reference.resident).toBe(false);
+    for (const backend of backends.slice(1)) {
+      const fast = await withBackend(backend, run);
+      expect(fast.resident, backend).toBe(true);
+      expect({ ...fast, resident: false }, backend).toEqual(reference);
+    }
+  });
+
   it('all-zero vectors read as exact zeros with no draws on every backend, forward and backward (the Wasm IO stages included)', async () => {
     const run = () => {
       const tile = new AnalogTile({ rows: 48, cols: 40, device: resolveDevice('soft-bounds'), seed: 3 });
