@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { UserError } from '../core/errors.js';
 import { checkTileShape } from '../core/limits.js';
-import { arenaFor, kernelBackend, type WasmArena } from '../kernels/index.js';
+import { arenaFor, gainsFromWasm, kernelBackend, type WasmArena } from '../kernels/index.js';
 import { multiplyBatch } from '../tile/io.js';
 import type { AnalogTile } from '../tile/index.js';
 import { buildReport, type AlgorithmReport, type AlgorithmSetup, type AlgorithmState, type TrainingAlgorithm } from './types.js';
@@ -22,7 +22,7 @@ export class DigitalSgd implements TrainingAlgorithm {
     checkTileShape('layer', setup.rows, setup.cols);
     this.rows = setup.rows;
     this.cols = setup.cols;
-    this.arena = arenaFor(setup.rows, setup.cols, 1);
+    this.arena = arenaFor(setup.rows, setup.cols, 1, true);
     this.w = this.arena ? this.arena.f64(setup.rows * setup.cols) : new Float64Array(setup.rows * setup.cols);
   }
 
@@ -48,7 +48,7 @@ export class DigitalSgd implements TrainingAlgorithm {
   update(x: ArrayLike<number>, d: ArrayLike<number>, batch: number, lr: number): void {
     const { rows, cols, w } = this;
     const xs = x instanceof Float64Array ? x : Float64Array.from(x);
-    if (this.arena && kernelBackend() === 'wasm') {
+    if (this.arena && kernelBackend() === 'wasm' && gainsFromWasm(rows, cols, batch)) {
       this.arena.rankUpdate(w, rows, cols, xs, d instanceof Float64Array ? d : Float64Array.from(d), batch, lr);
       return;
     }

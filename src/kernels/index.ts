@@ -33,10 +33,11 @@ export function setKernelBackend(next: KernelBackend): void {
 
 /**
  * Batched y_b = W·x_b (or Wᵀ·x_b) for `batch` vectors, X (batch × in) and Y (batch × out) row-major.
- * Small products stay in TS (the copy into the module would cost more than it saves).
+ * Products of small arrays stay in TS (the copy into the module would cost more than it saves),
+ * unless the array is resident in an arena and the batch is large (`gainsFromWasm`).
  */
 export function multiplyBatch(weights: Float64Array, rows: number, cols: number, transposed: boolean, x: Float64Array, y: Float64Array, batch: number): void {
-  if (kernelBackend() === 'wasm' && batch > 1 && rows * cols >= SMALL_ARRAY && multiplyBatchWasm(weights, rows, cols, transposed, x, y, batch)) return;
+  if (kernelBackend() === 'wasm' && batch > 1 && gainsFromWasm(rows, cols, batch, weights) && multiplyBatchWasm(weights, rows, cols, transposed, x, y, batch)) return;
   multiplyBatchTs(weights, rows, cols, transposed, x, y, batch);
 }
 
@@ -44,15 +45,26 @@ export function multiplyBatch(weights: Float64Array, rows: number, cols: number,
 export const SMALL_ARRAY = 1024;
 
 /**
+ * Whether a batched call on a rows × cols array gains from the Wasm kernels: a large array, or a
+ * small one resident in an arena (`arenaFor` with `smallGains`) with at least 16·SMALL_ARRAY
+ * multiply-adds in the call, as a convolution's thousands of patches.
+ */
+export function gainsFromWasm(rows: number, cols: number, batch: number, weights?: Float64Array): boolean {
+  if (rows * cols >= SMALL_ARRAY) return true;
+  return batch * rows * cols >= 16 * SMALL_ARRAY && (weights === undefined || WasmArena.holding(weights) !== undefined);
+}
+
+/**
  * An arena for an array owner of rows × cols with `f64Arrays` resident arrays, when the wasm
  * backend is selected and the array gains from it; else null and the owner keeps plain
  * Float64Arrays. Either way the numbers are the same. Arrays from SMALL_ARRAY devices gain. A
- * smaller one gains when `pulseKernel` is set (it can run the Wasm pulse kernel): a 16 × 25 tile
- * (LeNet-5's first convolution) updates 9 216 patches 3× faster there (docs/performance.md); its
- * single-vector updates stay in the TS loop (src/tile/update.ts).
+ * smaller one gains on large batches when `smallGains` is set (the owner runs Wasm kernels on it:
+ * the pulse kernel of a linear-response tile, digital SGD's update): a 16 × 25 tile (LeNet-5's
+ * first convolution) updates 9 216 patches 3× faster there (docs/performance.md). Its small calls
+ * stay in TS (`gainsFromWasm`).
  */
-export function arenaFor(rows: number, cols: number, f64Arrays: number, pulseKernel = false): WasmArena | null {
-  if (kernelBackend() !== 'wasm' || (rows * cols < SMALL_ARRAY && !pulseKernel)) return null;
+export function arenaFor(rows: number, cols: number, f64Arrays: number, smallGains = false): WasmArena | null {
+  if (kernelBackend() !== 'wasm' || (rows * cols < SMALL_ARRAY && !smallGains)) return null;
   return WasmArena.create(rows, cols, f64Arrays);
 }
 

@@ -4,7 +4,7 @@ import type { DeviceResponse, LinearPulseParams } from '../devices/response.js';
 import type { TileCounters } from './counters.js';
 import { discretizeProbability, fillPulseTrain, popcount32, pulseScaling } from './pulse-scaling.js';
 import type { UpdateConfig } from './update-config.js';
-import { ARENA_CHUNK, kernelBackend, SMALL_ARRAY, type WasmArena } from '../kernels/index.js';
+import { ARENA_CHUNK, gainsFromWasm, kernelBackend, type WasmArena } from '../kernels/index.js';
 
 /** A tile's Wasm arena with resident copies of its linear pulse parameters (src/kernels/). */
 export interface PulseKernel {
@@ -180,9 +180,9 @@ export function pulsedUpdate(state: DeviceArrayState, request: UpdateRequest, sc
   let upPulses = 0;
   let downPulses = 0;
   // A small array (it has an arena only for its pulse kernel, src/kernels/index.ts `arenaFor`)
-  // takes the kernel for batches of a chunk or more; its single-vector updates (transfers) cost
-  // less in the TS loop than the kernel's per-call set-up. The numbers are the same either way.
-  const kernelPays = rows * cols >= SMALL_ARRAY || batch >= ARENA_CHUNK;
+  // takes the kernel for large batches; its single-vector updates (transfers) cost less in the TS
+  // loop than the kernel's per-call set-up. The numbers are the same either way.
+  const kernelPays = gainsFromWasm(rows, cols, batch);
   const wasmBatch =
     state.kernel && device.linear && config.pulseType === 'stochastic-compressed' && kernelBackend() === 'wasm' && kernelPays
       ? new WasmPulseBatch(state, state.kernel, device.linear)
