@@ -332,6 +332,113 @@ export function fdlibmExp(x: f64): f64 {
   return ldexp(y, <i32>k);
 }
 
+/** fdlibm's expm1 (stdlib math-base-special-expm1), operation for operation. */
+export function fdlibmExpm1(x: f64): f64 {
+  if (x == Infinity || isNaN(x)) return x;
+  if (x == -Infinity) return -1.0;
+  if (x == 0.0) return x;
+  const sign = x < 0.0;
+  const y = sign ? -x : x;
+  if (y >= 3.88162421113569373274e1) {
+    if (sign) return -1.0;
+    if (y >= 7.09782712893383973096e2) return Infinity;
+  }
+  const hx = highWord(y);
+  let k: i32 = 0;
+  let c: f64 = 0.0;
+  if (y > 0.34657359027997264) {
+    let hi: f64;
+    let lo: f64;
+    if (y < 1.03972077083991796413) {
+      if (sign) {
+        hi = x + LN2_HI;
+        lo = -LN2_LO;
+        k = -1;
+      } else {
+        hi = x - LN2_HI;
+        lo = LN2_LO;
+        k = 1;
+      }
+    } else {
+      k = <i32>(sign ? 1.44269504088896338700 * x - 0.5 : 1.44269504088896338700 * x + 0.5);
+      const t = <f64>k;
+      hi = x - t * LN2_HI;
+      lo = t * LN2_LO;
+    }
+    x = hi - lo;
+    c = hi - x - lo;
+  } else if (hx < 1016070144) {
+    return x;
+  }
+  const halfX = 0.5 * x;
+  const z = x * halfX;
+  const q = z == 0.0 ? -0.03333333333333313 : -0.03333333333333313 + z * (0.0015873015872548146 + z * (-0.0000793650757867488 + z * (0.000004008217827329362 + z * -2.0109921818362437e-7)));
+  const r1 = 1.0 + z * q;
+  let t = 3.0 - r1 * halfX;
+  let e = z * ((r1 - t) / (6.0 - x * t));
+  if (k == 0) return x - (x * e - z);
+  const twopk = reinterpret<f64>(<u64><u32>((1023 + k) << 20) << 32);
+  e = x * (e - c) - c;
+  e -= z;
+  if (k == -1) return 0.5 * (x - e) - 0.5;
+  if (k == 1) {
+    if (x < -0.25) return -2.0 * (e - (x + 0.5));
+    return 1.0 + 2.0 * (x - e);
+  }
+  if (k <= -2 || k > 56) {
+    let v = 1.0 - (e - x);
+    if (k == 1024) v = withHighWord(v, highWord(v) + (k << 20));
+    else v *= twopk;
+    return v - 1.0;
+  }
+  let v: f64;
+  if (k < 20) {
+    t = withHighWord(1.0, 1072693248 - (0x200000 >> k));
+    v = t - (e - x);
+  } else {
+    t = withHighWord(1.0, (1023 - k) << 20);
+    v = x - (e + t);
+    v += 1.0;
+  }
+  return v * twopk;
+}
+
+/** fdlibm's tanh on fdlibmExpm1, as src/core/math.ts `tanh`. */
+export function fdlibmTanh(x: f64): f64 {
+  const jx = highWord(x);
+  const ix = jx & 0x7fffffff;
+  if (ix >= 0x7ff00000) return jx >= 0 ? 1.0 / x + 1.0 : 1.0 / x - 1.0;
+  let z: f64;
+  if (ix < 0x40360000) {
+    if (ix < 0x3e300000) return x;
+    if (ix >= 0x3ff00000) {
+      const t = fdlibmExpm1(2.0 * Math.abs(x));
+      z = 1.0 - 2.0 / (t + 2.0);
+    } else {
+      const t = fdlibmExpm1(-2.0 * Math.abs(x));
+      z = -t / (t + 2.0);
+    }
+  } else {
+    z = 1.0;
+  }
+  return jx >= 0 ? z : -z;
+}
+
+/**
+ * y[k] = f(x[k]) for k < n, f the activation of src/nn/activations.ts `Activation.forward`:
+ * kind 0 ReLU, 1 sigmoid 1/(1 + exp(−v)), 2 tanh; the same arithmetic and fdlibm functions.
+ */
+export function activation(kind: i32, x: usize, y: usize, n: i32): void {
+  for (let k = 0; k < n; k++) {
+    const v = load<f64>(x + (<usize>k << 3));
+    let r: f64;
+    if (kind == 0) r = v > 0.0 ? v : 0.0;
+    else if (kind == 1) r = 1.0 / (1.0 + fdlibmExp(-v));
+    else r = fdlibmTanh(v);
+    store<f64>(y + (<usize>k << 3), r);
+  }
+}
+
 let s0: u32 = 0;
 let s1: u32 = 0;
 let s2: u32 = 0;

@@ -7,7 +7,7 @@
  * forces the reference.
  */
 import { multiply, multiplyBatchTs } from './ts-gemm.js';
-import { ARENA_CHUNK, multiplyBatchWasm, wasmAvailable, WasmArena } from './wasm-gemm.js';
+import { activationWasm, ARENA_CHUNK, multiplyBatchWasm, wasmAvailable, WasmArena } from './wasm-gemm.js';
 
 export type KernelBackend = 'ts' | 'wasm';
 export const kernelBackends: readonly KernelBackend[] = ['ts', 'wasm'];
@@ -68,6 +68,6 @@ export function arenaFor(rows: number, cols: number, f64Arrays: number, smallGai
   return WasmArena.create(rows, cols, f64Arrays);
 }
 
-export { ARENA_CHUNK, multiply, multiplyBatchTs, WasmArena, wasmAvailable };
+export { activationWasm, ARENA_CHUNK, multiply, multiplyBatchTs, WasmArena, wasmAvailable };
 export { kernelNames, kernelThreads, setKernelThreads, splitRange, type KernelName, type KernelThreads } from './threads.js';
 export { wasmKernelsSharedBase64 } from './wasm-binary.js';

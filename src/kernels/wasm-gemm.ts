@@ -19,6 +19,10 @@ export interface WasmKernels {
   /** fdlibm's log and exp, those of src/core/math.ts (the ziggurat's slow path uses them). */
   fdlibmLog(x: number): number;
   fdlibmExp(x: number): number;
+  /** fdlibm's expm1 and tanh, those of src/core/math.ts (the activations use them). */
+  fdlibmExpm1(x: number): number;
+  fdlibmTanh(x: number): number;
+  activation(kind: number, x: number, y: number, n: number): void;
   gemmNN(w: number, rows: number, cols: number, xi: number, y: number, batch: number): void;
   gemmNNRows(w: number, rowStart: number, rowEnd: number, rows: number, cols: number, xi: number, y: number, batch: number): void;
   gemmTN(w: number, rows: number, cols: number, x: number, y: number, batch: number): void;
@@ -109,11 +113,29 @@ function sharedInstance(): { kernels: WasmKernels; memory: WasmMemory } {
   return shared;
 }
 
-/** The Wasm module's own log and exp (for the test that they round as src/core/math.ts does), or null without Wasm. */
-export function wasmLogExp(): { log: (x: number) => number; exp: (x: number) => number } | null {
+/** The Wasm module's own transcendental functions (for the test that they round as src/core/math.ts does), or null without Wasm. */
+export function wasmMath(): { log: (x: number) => number; exp: (x: number) => number; expm1: (x: number) => number; tanh: (x: number) => number } | null {
   if (!wasmAvailable()) return null;
   const { kernels } = sharedInstance();
-  return { log: kernels.fdlibmLog, exp: kernels.fdlibmExp };
+  return { log: kernels.fdlibmLog, exp: kernels.fdlibmExp, expm1: kernels.fdlibmExpm1, tanh: kernels.fdlibmTanh };
+}
+
+const activationKinds = { relu: 0, sigmoid: 1, tanh: 2 } as const;
+
+/**
+ * y = f(x) element-wise in Wasm (assembly/gemm.ts `activation`), the numbers of the TS loop of
+ * src/nn/activations.ts: the same fdlibm functions, operation for operation. Returns false
+ * without Wasm.
+ */
+export function activationWasm(kind: keyof typeof activationKinds, x: Float64Array, y: Float64Array, n: number): boolean {
+  if (!wasmAvailable()) return false;
+  const { kernels } = sharedInstance();
+  const heap = reserve(16 * n);
+  const xAt = BASE / 8;
+  heap.set(x.subarray(0, n), xAt);
+  kernels.activation(activationKinds[kind], BASE, BASE + 8 * n, n);
+  y.set(heap.subarray(xAt + n, xAt + 2 * n));
+  return true;
 }
 
 /** Makes the shared memory at least `bytes` long past BASE. */

@@ -13,8 +13,9 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import stdlibExpm1 from '@stdlib/math-base-special-expm1';
 import { exp, log, pow, tanh } from '../../src/core/math.js';
-import { wasmLogExp } from '../../src/kernels/wasm-gemm.js';
+import { wasmMath } from '../../src/kernels/wasm-gemm.js';
 import { Rng } from '../../src/rng/index.js';
 
 function hashBits(values: Iterable<number>): string {
@@ -35,8 +36,8 @@ function* uniform(seed: number, n: number, lo: number, hi: number): Generator<nu
 }
 
 describe('deterministic transcendental functions (src/core/math.ts)', () => {
-  it('the Wasm kernels’ log and exp round exactly as the JS ones, edges and subnormal results included', () => {
-    const wasm = wasmLogExp();
+  it('the Wasm kernels’ log, exp, expm1 and tanh round exactly as the JS ones, edges and subnormal results included', () => {
+    const wasm = wasmMath();
     expect(wasm).not.toBeNull();
     const logArgs = [...uniform(1, 200_000, 0, 1), ...uniform(2, 50_000, 1, 1e300), ...Array.from(uniform(3, 20_000, -1074, 1023), (e) => 2 ** e),
       0, -0, -1, 1, Number.MIN_VALUE, Number.MAX_VALUE, Infinity, NaN, 2.3283064365386963e-10 / 2];
@@ -44,6 +45,13 @@ describe('deterministic transcendental functions (src/core/math.ts)', () => {
     const differ = (f: (x: number) => number, g: (x: number) => number, args: number[]) => args.filter((x) => !Object.is(f(x), g(x)));
     expect(differ(wasm!.log, log, logArgs)).toEqual([]);
     expect(differ(wasm!.exp, exp, expArgs)).toEqual([]);
+    // expm1 over each of its branches (|x| ≤ ln2/2, k = ±1, 2 ≤ |k| < 20, 20 ≤ k ≤ 56, beyond,
+    // overflow) and tanh (the activations' range and its tails).
+    const expm1Args = [...uniform(10, 100_000, -1.5, 1.5), ...uniform(11, 100_000, -40, 40), ...uniform(12, 20_000, -60, 709.9), ...Array.from(uniform(13, 20_000, -60, 0), (e) => 2 ** e), ...Array.from(uniform(14, 20_000, -60, 0), (e) => -(2 ** e)),
+      0, -0, 1e-300, -1e-300, 0.34657359027997264, -0.34657359027997264, 1.0397207708399179, 38.816242111356935, -38.816242111356935, 709.78, 710, Infinity, -Infinity, NaN];
+    const tanhArgs = [...uniform(15, 200_000, -8, 8), ...uniform(16, 20_000, -30, 30), ...Array.from(uniform(17, 20_000, -40, 0), (e) => 2 ** e), 0, -0, 22, -22, 1, -1, Infinity, -Infinity, NaN];
+    expect(differ(wasm!.expm1, stdlibExpm1, expm1Args)).toEqual([]);
+    expect(differ(wasm!.tanh, tanh, tanhArgs)).toEqual([]);
   });
 
   it('fixed arguments give fixed bits (golden hashes, the same on every engine)', () => {
