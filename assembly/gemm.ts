@@ -775,7 +775,8 @@ export function pulseTrains(probs: usize, n: i32, bl: i32, bits: usize, active: 
 /**
  * For each of `batch` vectors of X (inSize f64 each), in order: the noise-management scale α
  * (`noiseManagementScale`; mode 0 none, 1 abs-max, 2 max, 3 constant, 4 average-abs-max with its
- * running value in state[0], 5 abs-max-np-sum), α ← 1 where it is not a finite positive number,
+ * running value in state[0], 5 abs-max-np-sum); a scale ≤ 0 gives α = 0 and a zero XQ[b] (the
+ * vector reads as zeros, aihwkit's short-cut), a non-finite one α = 1;
  * then the DAC of `convertInput` without input noise or stochastic rounding: XQ[b] =
  * clip(quantize(x/α), ±inpBound), negative values scaled by (1 − inpAsymmetry). α is written to
  * alpha[b]. The same operations in the same order as the TS, so the same numbers.
@@ -841,8 +842,8 @@ export function ioInput(
 // ---- The output stage of the IO pipeline (src/tile/io.ts `analogMvm`, first pass) ----
 
 /**
- * For samples b in [from, to) of a batched first pass Y (m outputs each), in order: output
- * asymmetry, output noise (σ·scale_i·z, z from the stream at `rng`), rounding to the ADC step,
+ * For samples b in [from, to) of a batched first pass Y (m outputs each), in order (α_b = 0:
+ * zeros, no draws): output asymmetry, output noise (σ·scale_i·z, z from the stream at `rng`), rounding to the ADC step,
  * clipping at ±bound (0: unbounded), then OUT[b] = y'·(outScale·α_b). Stops at the first sample
  * that saturates while bound management may act (`bmActive`), its noise drawn and its row of OUT
  * holding y' unscaled, and returns its index (the caller redoes it); else returns `to`. The same

@@ -297,6 +297,9 @@ export async function runExperiment(input: unknown, options: RunOptions = {}): P
     const resumedCounters = carriedCounters;
     const countersAtStart = resumedCounters ?? tileCounters(algorithms);
     carriedCounters = undefined;
+    // The counters are the epoch's start unless an older checkpoint without them resumed it
+    // mid-way: then a later checkpoint carries none either.
+    const startKnown = resumedCounters !== undefined || startBatch === 0;
     // The shuffle stream before this epoch's permutation: what a mid-epoch checkpoint restores.
     const epochShuffle = shuffle.saveState();
     const lr = config.training.lr * (lrDecayEvery ? pow(lrDecayFactor, Math.floor((epoch - 1) / lrDecayEvery)) : 1);
@@ -309,7 +312,7 @@ export async function runExperiment(input: unknown, options: RunOptions = {}): P
     for (let b = startBatch; b < batches.length; b++) {
       if (options.signal?.aborted) {
         status = 'partial';
-        options.onEvent?.({ type: 'checkpoint', checkpoint: checkpoint(epoch - 1, b, { lossSum, seen, seconds: earlierSeconds + (Date.now() - started) / 1000 }, epochShuffle, countersAtStart) });
+        options.onEvent?.({ type: 'checkpoint', checkpoint: checkpoint(epoch - 1, b, { lossSum, seen, seconds: earlierSeconds + (Date.now() - started) / 1000 }, epochShuffle, startKnown ? countersAtStart : undefined) });
         break outer;
       }
       const indices = batches[b]!;

@@ -64,7 +64,9 @@ export function gainsFromWasm(rows: number, cols: number, batch: number, weights
  * stay in TS (`gainsFromWasm`).
  */
 export function arenaFor(rows: number, cols: number, f64Arrays: number, smallGains = false): WasmArena | null {
-  if (kernelBackend() !== 'wasm' || (rows * cols < SMALL_ARRAY && !smallGains)) return null;
+  // A small array gets one only if a call of 64 vectors (a convolution's patches of one image)
+  // would pass `gainsFromWasm`: a 4 × 4 tile never would.
+  if (kernelBackend() !== 'wasm' || (rows * cols < SMALL_ARRAY && !(smallGains && gainsFromWasm(rows, cols, 64)))) return null;
   return WasmArena.create(rows, cols, f64Arrays);
 }
 

@@ -6,6 +6,9 @@ import { activationWasm, kernelBackend } from '../kernels/index.js';
 
 type Kind = 'relu' | 'sigmoid' | 'tanh';
 
+/** Arrays from this length are computed in Wasm (below it the copy costs more than it saves). */
+const WASM_MIN_ELEMENTS = 256;
+
 /** Element-wise activation; the derivative is taken from the cached output (or input for ReLU). */
 export class Activation implements Layer {
   readonly name: string;
@@ -25,8 +28,8 @@ export class Activation implements Layer {
   forward(x: Float64Array): Float64Array {
     const y = sized(this.output, x.length);
     this.output = y;
-    // Large arrays in Wasm: the same fdlibm functions and arithmetic, several times faster.
-    if (x.length >= 256 && kernelBackend() === 'wasm' && activationWasm(this.kind, x, y, x.length)) return y;
+    // Large arrays in Wasm: the same fdlibm functions and arithmetic, faster.
+    if (x.length >= WASM_MIN_ELEMENTS && kernelBackend() === 'wasm' && activationWasm(this.kind, x, y, x.length)) return y;
     for (let k = 0; k < x.length; k++) {
       const v = x[k]!;
       y[k] = this.kind === 'relu' ? (v > 0 ? v : 0) : this.kind === 'sigmoid' ? 1 / (1 + exp(-v)) : tanh(v);

@@ -88,8 +88,7 @@ export class Conv2d extends WeightSlot implements Layer {
     const inSize = this.inputShape.reduce((a, b) => a * b, 1);
     const rows = batch * this.positions;
     const size = rows * this.patchSize;
-    if (this.patches.length !== size) this.patches = new Float64Array(size);
-    const patches = this.patches;
+    const patches = (this.patches = sized(this.patches, size));
     const gather = this.gatherIndex;
     const perSample = this.positions * this.patchSize;
     for (let b = 0; b < batch; b++) {
@@ -118,8 +117,7 @@ export class Conv2d extends WeightSlot implements Layer {
   backward(dy: Float64Array, batch: number, needInputGradient = true): Float64Array {
     const [outC] = this.outputShape as [number];
     const rows = batch * this.positions;
-    if (this.dyPatches.length !== rows * outC) this.dyPatches = new Float64Array(rows * outC);
-    const dyPatches = this.dyPatches;
+    const dyPatches = (this.dyPatches = sized(this.dyPatches, rows * outC));
     for (let b = 0; b < batch; b++) {
       for (let pos = 0; pos < this.positions; pos++) {
         for (let o = 0; o < outC; o++) dyPatches[(b * this.positions + pos) * outC + o] = dy[(b * outC + o) * this.positions + pos]!;

@@ -166,7 +166,8 @@ export function reportSpecs(runs: readonly ReportRun[]): { title: string; spec: 
 function hardwareChart(runs: readonly ReportRun[]): Record<string, unknown> | null {
   const values = runs.flatMap(({ label, result }) => {
     const run = result.hardware?.run;
-    if (!run) return [];
+    // A run without analog tiles (digital SGD) has nothing on chip.
+    if (!run || (run.total.time === 0 && run.total.energy === 0)) return [];
     const parts = { ...run.byPurpose, digital: run.digital };
     return Object.entries(parts).flatMap(([purpose, cost]) => [
       { run: label, purpose, quantity: 'time (s)', value: cost.time },

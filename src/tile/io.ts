@@ -1,5 +1,5 @@
 import type { Rng } from '../rng/index.js';
-import { ARENA_CHUNK, kernelBackend, multiply, multiplyBatch, WasmArena } from '../kernels/index.js';
+import { ARENA_CHUNK, gainsFromWasm, kernelBackend, multiply, multiplyBatch, WasmArena } from '../kernels/index.js';
 import type { IoConfig } from './io-config.js';
 
 /** Absolute quantisation step of a converter with range ±bound (aihwkit-model.md §4.1). */
@@ -160,7 +160,7 @@ export function analogMvm(op: MvmOperands, ctx: MvmContext): number {
   // the per-vector loop, so the result is bit-identical to it.
   const batched = batch > 1 && io.inpNoise === 0 && !io.inpStoRound && io.wNoise === 0;
   // Weights resident in a Wasm arena: the input and output stages of the first pass run there.
-  const arena = batched && kernelBackend() === 'wasm' ? WasmArena.holding(weights) : undefined;
+  const arena = batched && kernelBackend() === 'wasm' && gainsFromWasm(rows, cols, batch) ? WasmArena.holding(weights) : undefined;
   if (batched) {
     ensureBatchScratch(batch * inSize, batch * outSize, batch);
     if (arena && arena.fits(inSize)) {

@@ -125,7 +125,7 @@ export class AnalogTile {
     // use them in place (src/kernels/); the numbers are the same either way.
     const lin = this.device.linear;
     const pulseKernel = lin !== undefined && this.device.writeNoise === 0;
-    const arena = arenaFor(rows, cols, pulseKernel ? 11 : 2, pulseKernel);
+    const arena = arenaFor(rows, cols, pulseKernel ? 11 : 2, pulseKernel && this.updateConfig.pulseType === 'stochastic-compressed');
     this.reference = arena && pulseKernel ? arena.f64(this.size) : new Float64Array(this.size);
     const idealReference = this.device.idealReference;
     if (idealReference) for (let k = 0; k < this.size; k++) this.reference[k] = idealReference(k);

@@ -145,12 +145,12 @@ describe('conformance of every backend with the TS reference', () => {
     }
   });
 
-  it('a small tile (16 × 25, a LeNet-5 first convolution): an arena for its pulse kernel, batch-1 updates in the TS loop, the same numbers', async () => {
+  it('a small tile (16 × 25, a LeNet-5 first convolution): an arena for its pulse kernel, the kernel for large batches (576, 64, 100), single vectors and small batches in the TS loop, the same numbers', async () => {
     const run = () => {
       const tile = new AnalogTile({ rows: 16, cols: 25, device: resolveDevice('soft-bounds', { dwMinStd: 0.3 }), seed: 4 });
       const rng = Rng.stream(12, 'small');
       const outputs: number[] = [];
-      for (const batch of [576, 1, 40, 1, 1, 17]) {
+      for (const batch of [576, 1, 64, 1, 17, 100]) {
         tile.update(random(rng, batch * 25), random(rng, batch * 16), batch, 0.05);
         outputs.push(...tile.forward(random(rng, 20 * 25), 20), ...tile.read(random(rng, 25), 1, tile.forwardIo, 'transfer'));
       }
