@@ -42,7 +42,7 @@ export function multiplyBatch(weights: Float64Array, rows: number, cols: number,
 }
 
 /** Arrays from this many devices gain from Wasm products and arenas (the batched product's threshold). */
-export const SMALL_ARRAY = 1024;
+const SMALL_ARRAY = 1024;
 
 /**
  * Whether a batched call on a rows × cols array gains from the Wasm kernels: a large array, or a

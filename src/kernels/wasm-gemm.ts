@@ -127,8 +127,9 @@ const activationKinds = { relu: 0, sigmoid: 1, tanh: 2 } as const;
  * src/nn/activations.ts: the same fdlibm functions, operation for operation. Returns false
  * without Wasm.
  */
-export function activationWasm(kind: keyof typeof activationKinds, x: Float64Array, y: Float64Array, n: number): boolean {
+export function activationWasm(kind: keyof typeof activationKinds, x: Float64Array, y: Float64Array): boolean {
   if (!wasmAvailable()) return false;
+  const n = x.length;
   const { kernels } = sharedInstance();
   const heap = reserve(16 * n);
   const xAt = BASE / 8;

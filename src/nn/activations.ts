@@ -29,7 +29,7 @@ export class Activation implements Layer {
     const y = sized(this.output, x.length);
     this.output = y;
     // Large arrays in Wasm: the same fdlibm functions and arithmetic, faster.
-    if (x.length >= WASM_MIN_ELEMENTS && kernelBackend() === 'wasm' && activationWasm(this.kind, x, y, x.length)) return y;
+    if (x.length >= WASM_MIN_ELEMENTS && kernelBackend() === 'wasm' && activationWasm(this.kind, x, y)) return y;
     for (let k = 0; k < x.length; k++) {
       const v = x[k]!;
       y[k] = this.kind === 'relu' ? (v > 0 ? v : 0) : this.kind === 'sigmoid' ? 1 / (1 + exp(-v)) : tanh(v);
