@@ -770,6 +770,89 @@ export function pulseTrains(probs: usize, n: i32, bl: i32, bits: usize, active: 
   return fired;
 }
 
+/** Largest |v| of n values (NaN ignored), as src/tile/update.ts `absMax`. */
+function absMaxOf(v: usize, n: i32): f64 {
+  let m: f64 = 0;
+  for (let k = 0; k < n; k++) {
+    const a = abs<f64>(load<f64>(v + (<usize>k << 3)));
+    if (a > m) m = a;
+  }
+  return m;
+}
+
+/**
+ * The per-sample set-up of `samples` stochastic-compressed updates, queued in slots
+ * [first, first + samples) of the pulse kernel's scratch, whose x and d the caller staged in xv and
+ * dv: per sample in order, the abs-maxima, `pulseScaling` of src/tile/pulse-scaling.ts (flags: 1
+ * fixed BL, 2 update-BL management, 4 update management), the probabilities p = b·|x| and q = a·|d|
+ * (no discretisation), and the trains of `pulseTrains` from the train stream at `rng` (x side, then
+ * d side). A sample with no update due gets no trains (zero d words, no active column). Stops at
+ * the first sample whose BL needs more than one word, before any draw of it, and returns its index
+ * (relative to `first`); else returns `samples`. The same operations in the same order as the TS.
+ */
+export function pulsePrepare(
+  first: i32, samples: i32, rows: i32, cols: i32, xv: usize, dv: usize,
+  lr: f64, granularity: f64, desiredBl: i32, flags: i32, umGradScale: f64,
+  xBits: usize, dBits: usize, active: usize, activeCount: usize, probs: usize, rng: usize,
+): i32 {
+  const fixedBl = (flags & 1) != 0;
+  const blManagement = (flags & 2) != 0;
+  const updateManagement = (flags & 4) != 0;
+  const desired = <f64>desiredBl;
+  for (let t = 0; t < samples; t++) {
+    const s = first + t;
+    const xs = xv + ((<usize>s * cols) << 3);
+    const ds = dv + ((<usize>s * rows) << 3);
+    const xAbsMax = absMaxOf(xs, cols);
+    const dAbsMax = absMaxOf(ds, rows);
+    let bl: f64;
+    let a: f64;
+    let b: f64;
+    if (fixedBl || blManagement || granularity * desired >= lr) {
+      bl = desired;
+      a = b = Math.sqrt(lr / (granularity * bl));
+    } else {
+      const c = Math.ceil(lr / granularity);
+      bl = c > 1 ? c : 1;
+      a = b = 1;
+    }
+    let due = true;
+    if (updateManagement || blManagement) {
+      let dHat = umGradScale * dAbsMax;
+      const xHat = xAbsMax;
+      if (xHat == 0 || dHat == 0) due = false;
+      else {
+        const k = (lr * xHat * dHat) / granularity;
+        if (!(k > 0)) due = false;
+        else {
+          if (blManagement) {
+            const c = Math.ceil(k);
+            bl = c < desired ? c : desired;
+            a = b = Math.sqrt(lr / (granularity * bl));
+          }
+          if (updateManagement) {
+            if (k > desired) dHat *= desired / k;
+            a *= Math.sqrt(xHat / dHat);
+            b *= Math.sqrt(dHat / xHat);
+          }
+        }
+      }
+    }
+    if (!due) {
+      store<i32>(activeCount + (<usize>s << 2), 0);
+      memory.fill(dBits + ((<usize>s * rows) << 2), 0, <usize>rows << 2);
+      continue;
+    }
+    if (bl > 32) return t;
+    const n = <i32>bl;
+    for (let j = 0; j < cols; j++) store<f64>(probs + (<usize>j << 3), b * abs<f64>(load<f64>(xs + (<usize>j << 3))));
+    store<i32>(activeCount + (<usize>s << 2), pulseTrains(probs, cols, n, xBits + ((<usize>s * cols) << 2), active + ((<usize>s * cols) << 2), rng));
+    for (let i = 0; i < rows; i++) store<f64>(probs + (<usize>i << 3), a * abs<f64>(load<f64>(ds + (<usize>i << 3))));
+    pulseTrains(probs, rows, n, dBits + ((<usize>s * rows) << 2), 0, rng);
+  }
+  return samples;
+}
+
 // ---- The input stage of the IO pipeline (src/tile/io.ts `analogMvm`, batched first pass) ----
 
 /**
@@ -789,21 +872,22 @@ export function ioInput(
   for (let b = 0; b < batch; b++) {
     const xb = x + ((<usize>b * <usize>inSize) << 3);
     const ob = xq + ((<usize>b * <usize>inSize) << 3);
+    // Branch-free (the signs of x are data): the same comparisons as the TS, as selects.
     let absMax: f64 = 0;
-    let largest: f64 = -Infinity;
-    let positiveSum: f64 = 0;
-    let negativeSum: f64 = 0;
     for (let j = 0; j < inSize; j++) {
-      const v = load<f64>(xb + (<usize>j << 3));
-      const a = abs<f64>(v);
-      if (a > absMax) absMax = a;
-      if (v > largest) largest = v;
-      if (v > 0) positiveSum += v;
-      else negativeSum -= v;
+      const a = abs<f64>(load<f64>(xb + (<usize>j << 3)));
+      absMax = select<f64>(a, absMax, a > absMax);
     }
     let scale: f64 = 1;
     if (mode == 1) scale = nmThres > 0 ? min<f64>(absMax, nmThres) : absMax;
-    else if (mode == 2) scale = largest;
+    else if (mode == 2) {
+      let largest: f64 = -Infinity;
+      for (let j = 0; j < inSize; j++) {
+        const v = load<f64>(xb + (<usize>j << 3));
+        largest = select<f64>(v, largest, v > largest);
+      }
+      scale = largest;
+    }
     else if (mode == 3) scale = nmThres > 0 ? nmThres : 1;
     else if (mode == 4) {
       const previous = load<f64>(state);
@@ -811,6 +895,13 @@ export function ioInput(
       store<f64>(state, next);
       scale = next;
     } else if (mode == 5) {
+      let positiveSum: f64 = 0;
+      let negativeSum: f64 = 0;
+      for (let j = 0; j < inSize; j++) {
+        const v = load<f64>(xb + (<usize>j << 3));
+        if (v > 0) positiveSum += v;
+        else negativeSum -= v;
+      }
       const resolutionCap = inputStep > 0 ? (absMax * maxBmRes) / inputStep : Infinity;
       const sumScale = (max<f64>(positiveSum, negativeSum) * nmAssumedWmax) / outBound;
       scale = max<f64>(absMax, min<f64>(resolutionCap, sumScale));
@@ -825,15 +916,17 @@ export function ioInput(
     if (!isFinite<f64>(scale)) scale = 1;
     store<f64>(alpha + (<usize>b << 3), scale);
     const inverse = 1 / scale;
+    // v·1 = v exactly, so the asymmetry factor needs no test of inpAsymmetry ≠ 0.
+    const negativeFactor = 1 - inpAsymmetry;
+    const quantize = inputStep != 0;
     for (let j = 0; j < inSize; j++) {
       let v = inverse * load<f64>(xb + (<usize>j << 3));
-      if (inputStep != 0) {
+      if (quantize) {
         const q = Math.floor(abs<f64>(v) / inputStep + 0.5) * inputStep;
-        v = v < 0 ? -q : q;
+        v = select<f64>(-q, q, v < 0);
       }
-      if (v > inpBound) v = inpBound;
-      else if (v < -inpBound) v = -inpBound;
-      if (v < 0 && inpAsymmetry != 0) v *= 1 - inpAsymmetry;
+      v = select<f64>(inpBound, select<f64>(-inpBound, v, v < -inpBound), v > inpBound);
+      v = select<f64>(v * negativeFactor, v, v < 0);
       store<f64>(ob + (<usize>j << 3), v);
     }
   }
@@ -865,23 +958,26 @@ export function ioOutput(
     }
     // The vector's output-noise normals, one per output in order, drawn up front.
     if (noise > 0) fillNormals(z, m, 1.0, rng);
+    // Branch-free on the data (signs, saturation): the TS's comparisons as selects; v·1 = v.
     let hit = false;
+    const negativeFactor = 1 - asym;
+    const noisy = noise > 0;
+    const quantize = step != 0;
+    const bounded = bound > 0;
+    const negativeHits = testNegative != 0;
     for (let i = 0; i < m; i++) {
       let v = load<f64>(yb + <usize>i * 8);
-      if (v < 0 && asym != 0) v *= 1 - asym;
-      if (noise > 0) v += noise * (scale ? load<f64>(scale + <usize>i * 8) : 1.0) * load<f64>(z + <usize>i * 8);
-      if (step != 0) {
+      v = select<f64>(v * negativeFactor, v, v < 0);
+      if (noisy) v += noise * (scale ? load<f64>(scale + <usize>i * 8) : 1.0) * load<f64>(z + <usize>i * 8);
+      if (quantize) {
         const q = Math.floor(Math.abs(v) / step + 0.5) * step;
-        v = v < 0 ? -q : q;
+        v = select<f64>(-q, q, v < 0);
       }
-      if (bound > 0) {
-        if (v >= bound) {
-          v = bound;
-          hit = true;
-        } else if (v <= -bound) {
-          v = -bound;
-          if (testNegative) hit = true;
-        }
+      if (bounded) {
+        const over = v >= bound;
+        const under = v <= -bound;
+        hit = hit | over | (under & negativeHits);
+        v = select<f64>(bound, select<f64>(-bound, v, under), over);
       }
       store<f64>(ob + <usize>i * 8, v);
     }

@@ -41,6 +41,11 @@ export interface WasmKernels {
     asym: number, noise: number, scale: number, step: number, bound: number, testNegative: number, bmActive: number, outScale: number, rng: number, z: number,
   ): number;
   columnMasks(samples: number, cols: number, xBits: number, active: number, activeCount: number, masks: number): void;
+  pulsePrepare(
+    first: number, samples: number, rows: number, cols: number, xv: number, dv: number,
+    lr: number, granularity: number, desiredBl: number, flags: number, umGradScale: number,
+    xBits: number, dBits: number, active: number, activeCount: number, probs: number, rng: number,
+  ): number;
   pulseLinear(
     samples: number, rows: number, cols: number,
     xBits: number, dBits: number, active: number, activeCount: number, masks: number, xv: number, dv: number,

@@ -190,7 +190,15 @@ export function pulsedUpdate(state: DeviceArrayState, request: UpdateRequest, sc
   // Whether every pulse went through the Wasm kernel, which keeps the effective weights current.
   let effectiveKept = wasmBatch !== null;
 
+  // Without discretisation the per-sample set-up (maxima, scaling, probabilities, trains) of whole
+  // chunks runs in Wasm too (`WasmPulseBatch.addSamples`); a sample it cannot take (BL > 32)
+  // comes back to the loop below. The same draws in the same order either way.
+  const batchedSetUp = wasmBatch !== null && !(config.res > 0);
   for (let b = 0; b < batch; b++) {
+    if (batchedSetUp && wasmBatch) {
+      b = wasmBatch.addSamples(x, d, b, batch, lr, device.granularity, config, trainRng);
+      if (b === batch) break;
+    }
     const xOffset = b * cols;
     const dOffset = b * rows;
     const scaling = pulseScaling(lr, device.granularity, config, absMax(x, xOffset, cols), absMax(d, dOffset, rows));
@@ -294,6 +302,36 @@ class WasmPulseBatch {
     this.lin = lin;
   }
 
+  /**
+   * Queues samples [from, to) of x and d with their set-up done by the kernel `pulsePrepare`
+   * (no discretisation of the probabilities). Returns the first sample it did not take: one whose
+   * BL needs more than one word (nothing of it drawn), or `to`.
+   */
+  addSamples(x: ArrayLike<number>, d: ArrayLike<number>, from: number, to: number, lr: number, granularity: number, config: UpdateConfig, trainRng: Rng): number {
+    const { rows, cols } = this.state;
+    const { arena } = this.kernel;
+    const sc = arena.scratch;
+    const flags = (config.fixedBl ? 1 : 0) | (config.updateBlManagement ? 2 : 0) | (config.updateManagement ? 4 : 0);
+    while (from < to) {
+      const first = this.pending;
+      const n = Math.min(ARENA_CHUNK - first, to - from);
+      stage(sc.xv, first * cols, x, from * cols, n * cols);
+      stage(sc.dv, first * rows, d, from * rows, n * rows);
+      trainRng.writeState(sc.trainRng, 0);
+      const taken = arena.kernels.pulsePrepare(
+        first, n, rows, cols, sc.xv.byteOffset, sc.dv.byteOffset,
+        lr, granularity, config.desiredBl, flags, config.umGradScale,
+        sc.xBits.byteOffset, sc.dBits.byteOffset, sc.active.byteOffset, sc.activeCount.byteOffset, sc.probs.byteOffset, sc.trainRng.byteOffset,
+      );
+      trainRng.readState(sc.trainRng, 0);
+      this.pending += taken;
+      from += taken;
+      if (this.pending === ARENA_CHUNK) this.flush();
+      if (taken < n) return from;
+    }
+    return from;
+  }
+
   add(p: Float64Array, q: Float64Array, bl: number, x: ArrayLike<number>, xOffset: number, d: ArrayLike<number>, dOffset: number, trainRng: Rng): void {
     const { rows, cols } = this.state;
     const { arena } = this.kernel;
@@ -334,6 +372,12 @@ class WasmPulseBatch {
     this.down += this.totals[1]!;
     this.pending = 0;
   }
+}
+
+/** dst[at..at+n) = src[from..from+n), with one block copy where src is a typed array. */
+function stage(dst: Float64Array, at: number, src: ArrayLike<number>, from: number, n: number): void {
+  if (src instanceof Float64Array) dst.set(src.subarray(from, from + n), at);
+  else for (let k = 0; k < n; k++) dst[at + k] = src[from + k]!;
 }
 
 function quantizeImplicit(p: number, step: number): number {

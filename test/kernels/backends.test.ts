@@ -43,6 +43,8 @@ interface TileCase {
   device: [string, Record<string, unknown>];
   update?: Record<string, unknown>;
   lr: number;
+  /** Zero x of every 5th sample and d of every 7th (nothing due under management). */
+  zeroSamples?: boolean;
 }
 
 const tileCases: TileCase[] = [
@@ -52,6 +54,11 @@ const tileCases: TileCase[] = [
   { name: 'reference array (W = G − R kept by the kernel)', device: ['soft-bounds-reference', { subtractSymmetryPoint: true, referenceMean: 0.1, referenceStd: 0.05 }], lr: 0.05 },
   { name: 'no management, BL 31', device: ['soft-bounds', {}], update: { updateBlManagement: false, updateManagement: false }, lr: 0.02 },
   { name: 'BL 40 (two words: the TS path)', device: ['soft-bounds', {}], update: { desiredBl: 40 }, lr: 0.05 },
+  // BL management puts BL on either side of 32 from sample to sample: the kernel's batched set-up
+  // hands the two-word samples back to the TS loop within one call; some samples have x or d all
+  // zero (no update due: no trains, no draws).
+  { name: 'BL 40 under BL management, BL on both sides of 32 in one batch, zero samples', device: ['soft-bounds', {}], update: { desiredBl: 40 }, lr: 0.0045, zeroSamples: true },
+  { name: 'no BL management, BL = ⌈lr/Δw_min⌉ = 20 (fixedBl off), update management', device: ['soft-bounds', {}], update: { fixedBl: false, updateBlManagement: false, desiredBl: 5 }, lr: 0.02 },
   { name: 'exp step (non-linear: the TS loop on arena arrays)', device: ['exp-step', {}], lr: 0.05 },
   { name: 'write noise (the TS loop)', device: ['soft-bounds', { writeNoiseStd: 0.5 }], lr: 0.05 },
 ];
@@ -64,7 +71,13 @@ function exercise(c: TileCase) {
   tile.setWeights(random(rng, 64 * 72, 0).map((v) => 0.1 * v));
   const outputs: number[] = [];
   for (let step = 0; step < 20; step++) {
-    tile.update(random(rng, 20 * 72), random(rng, 20 * 64), 20, c.lr);
+    const x = random(rng, 20 * 72);
+    const d = random(rng, 20 * 64);
+    if (c.zeroSamples) {
+      for (let b = 0; b < 20; b += 5) x.fill(0, b * 72, (b + 1) * 72);
+      for (let b = 3; b < 20; b += 7) d.fill(0, b * 64, (b + 1) * 64);
+    }
+    tile.update(x, d, 20, c.lr);
     const oneHot = new Float64Array(72);
     oneHot[step % 72] = 1;
     outputs.push(...tile.read(oneHot, 1, tile.forwardIo, 'transfer'));
@@ -118,6 +131,8 @@ describe('conformance of every backend with the TS reference', () => {
         { noiseManagement: 'none' as const, inpRes: 0 }, { noiseManagement: 'max' as const, inpAsymmetry: 0.1 }, { noiseManagement: 'constant' as const, nmThres: 2, inpBound: 0.5 },
         { noiseManagement: 'average-abs-max' as const, nmDecay: 0.3 }, { noiseManagement: 'abs-max' as const, nmThres: 0.4, inpRes: 1 / 30 },
         { ...saturating, noiseManagement: 'abs-max-np-sum' as const, boundManagement: 'iterative' as const },
+        // Output asymmetry, and saturation at the negative bound that does not trigger bound management.
+        { ...saturating, outAsymmetry: 0.2, inpAsymmetry: 0.1, bmTestNegativeBound: false },
       ];
       for (const io of ios) {
         const tile = new AnalogTile({ rows: 96, cols: 130, device, seed: 2, forward: io, backward: io });
