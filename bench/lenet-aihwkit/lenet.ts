@@ -17,7 +17,8 @@ const flag = (name: string, fallback: string) => {
 const images = Number(flag('--images', '2000'));
 const seed = Number(flag('--seed', '0'));
 const lenet = loadConfigFile('examples/03-lenet5.yaml') as { network: unknown };
-const configs: Record<string, unknown> = { fp: { kind: 'digital-sgd' }, sb: 'sgd', tt: { kind: 'tiki-taka' } };
+// mp: aihwkit's DigitalRankUpdateRPUConfig(device=MixedPrecisionCompound(device=SoftBoundsDevice())).
+const configs: Record<string, unknown> = { fp: { kind: 'digital-sgd' }, sb: 'sgd', tt: { kind: 'tiki-taka' }, mp: { kind: 'mixed-precision' } };
 const cpuMs = () => {
   const { user, system } = process.cpuUsage();
   return (user + system) / 1000;

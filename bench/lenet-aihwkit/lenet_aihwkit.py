@@ -52,7 +52,13 @@ for name in args.configs.split(","):
     # "<config>-perfect" (-fperfect, -bperfect): the same with perfect forward and backward IO
     # (forward only, backward only), to isolate where two simulators differ.
     base, _, perfect = name.partition("-")
-    rpu = C.make(base)
+    if base == "mp":
+        # Mixed precision at aihwkit's defaults (not in the peer's MLP configs).
+        from aihwkit.simulator.configs import DigitalRankUpdateRPUConfig, MixedPrecisionCompound, SoftBoundsDevice
+
+        rpu = DigitalRankUpdateRPUConfig(device=MixedPrecisionCompound(device=SoftBoundsDevice()))
+    else:
+        rpu = C.make(base)
     if perfect:
         rpu.forward.is_perfect = perfect in ("perfect", "fperfect")
         rpu.backward.is_perfect = perfect in ("perfect", "bperfect")

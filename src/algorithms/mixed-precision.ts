@@ -1,5 +1,7 @@
 import { z } from 'zod';
 import { flag, num } from '../devices/fields.js';
+import { arenaFor, gainsFromWasm, kernelBackend, type WasmArena } from '../kernels/index.js';
+import { sized } from '../nn/buffers.js';
 import { Rng } from '../rng/index.js';
 import { SingleArrayAlgorithm } from './single-array.js';
 import { absMax } from './transfer-base.js';
@@ -37,10 +39,16 @@ export class MixedPrecision extends SingleArrayAlgorithm {
   private nextRow = 0;
   private transferCount = 0;
 
+  /** Where χ lives when the Wasm rank update serves it (as digital SGD's W); null: a plain array. */
+  private readonly arena: WasmArena | null;
+  private xQuantized: Float64Array = new Float64Array(0);
+  private dQuantized: Float64Array = new Float64Array(0);
+
   constructor(setup: AlgorithmSetup, config: MixedPrecisionConfig) {
     super(setup);
     this.config = config;
-    this.accumulator = new Float64Array(setup.rows * setup.cols);
+    this.arena = arenaFor(setup.rows, setup.cols, 1, true);
+    this.accumulator = this.arena ? this.arena.f64(setup.rows * setup.cols) : new Float64Array(setup.rows * setup.cols);
     this.rng = Rng.stream(setup.seed, setup.name ?? 'layer', 'mixed-precision');
   }
 
@@ -49,29 +57,52 @@ export class MixedPrecision extends SingleArrayAlgorithm {
     return (this.config.granularity > 0 ? this.config.granularity : this.array.device.granularity) * this.config.transferLr;
   }
 
-  /** Quantises v to `bins` levels of width max|v|/(bins/2), stochastically if asked (§5.8). */
-  private quantize(v: ArrayLike<number>, bins: number, stochastic: boolean): ArrayLike<number> {
-    if (bins <= 0) return v;
-    const m = absMax(v);
-    if (m === 0) return v;
-    const width = m / (bins / 2);
-    const out = new Float64Array(v.length);
-    for (let k = 0; k < v.length; k++) {
-      const q = stochastic ? Math.floor(v[k]! / width + this.rng.uniform()) : Math.round(v[k]! / width);
-      out[k] = Math.max(-bins / 2, Math.min(bins / 2, q)) * width;
+  /**
+   * Quantises v[from, from + n) to `bins` levels of width max|v|/(bins/2), stochastically if asked
+   * (§5.8), into out[from, from + n); bins ≤ 0 or an all-zero vector copy it unchanged.
+   */
+  private quantize(v: Float64Array, from: number, n: number, bins: number, stochastic: boolean, out: Float64Array): void {
+    const part = v.subarray(from, from + n);
+    const m = bins > 0 ? absMax(part) : 0;
+    if (m === 0) {
+      out.set(part, from);
+      return;
     }
-    return out;
+    const width = m / (bins / 2);
+    for (let k = 0; k < n; k++) {
+      const q = stochastic ? Math.floor(part[k]! / width + this.rng.uniform()) : Math.round(part[k]! / width);
+      out[from + k] = Math.max(-bins / 2, Math.min(bins / 2, q)) * width;
+    }
   }
 
   update(x: ArrayLike<number>, d: ArrayLike<number>, batch: number, lr: number): void {
-    const { rows, cols, accumulator } = this;
-    for (let b = 0; b < batch; b++) {
-      const xb = this.quantize(Array.prototype.slice.call(x, b * cols, (b + 1) * cols) as number[], this.config.nXBins, this.config.stocRoundX);
-      const db = this.quantize(Array.prototype.slice.call(d, b * rows, (b + 1) * rows) as number[], this.config.nDBins, this.config.stocRoundD);
-      for (let i = 0; i < rows; i++) {
-        const scale = lr * db[i]!;
-        if (scale === 0) continue;
-        for (let j = 0; j < cols; j++) accumulator[i * cols + j] = accumulator[i * cols + j]! + scale * xb[j]!;
+    const { rows, cols, accumulator, config } = this;
+    let xs: Float64Array = x instanceof Float64Array ? x : Float64Array.from(x);
+    let ds: Float64Array = d instanceof Float64Array ? d : Float64Array.from(d);
+    // The quantisations first, sample by sample (x then d: the draws of the order before); the
+    // accumulation draws nothing, so it may then run over the whole batch.
+    if (config.nXBins > 0 || config.nDBins > 0) {
+      const xq = (this.xQuantized = sized(this.xQuantized, batch * cols));
+      const dq = (this.dQuantized = sized(this.dQuantized, batch * rows));
+      for (let b = 0; b < batch; b++) {
+        this.quantize(xs, b * cols, cols, config.nXBins, config.stocRoundX, xq);
+        this.quantize(ds, b * rows, rows, config.nDBins, config.stocRoundD, dq);
+      }
+      xs = xq;
+      ds = dq;
+    }
+    if (this.arena && kernelBackend() === 'wasm' && gainsFromWasm(rows, cols, batch)) {
+      // χ − (−lr·d)·x = χ + (lr·d)·x exactly: digital SGD's kernel with the sign of lr flipped.
+      this.arena.rankUpdate(accumulator, rows, cols, xs, ds, batch, -lr);
+    } else {
+      for (let b = 0; b < batch; b++) {
+        for (let i = 0; i < rows; i++) {
+          const scale = lr * ds[b * rows + i]!;
+          if (scale === 0) continue;
+          const base = i * cols;
+          const xb = b * cols;
+          for (let j = 0; j < cols; j++) accumulator[base + j] = accumulator[base + j]! + scale * xs[xb + j]!;
+        }
       }
     }
     this.array.counters.addUpdates('update', batch);

@@ -233,6 +233,19 @@ describe('conformance of every backend with the TS reference', () => {
     expect(kernelBackend()).toBe('wasm');
   });
 
+  it('mixed precision (χ accumulated by the Wasm rank update on a resident χ), with and without quantised x and d, gives the same losses, pulses and layer results on every backend', async () => {
+    const network = { layers: [{ type: 'flatten' }, { type: 'linear', outputs: 48 }, { type: 'sigmoid' }, { type: 'linear', outputs: 10 }] };
+    for (const bins of [{}, { nXBins: 16, nDBins: 8 }]) {
+      const config = { data: { trainLimit: 200, testLimit: 50 }, training: { epochs: 1, batch: 20 }, network, algorithm: { kind: 'mixed-precision', ...bins } };
+      const run = async () => {
+        const result = await runExperiment(config);
+        return [result.epochs.map((e) => [e.trainLoss, e.testAccuracy, e.pulsesByTile]), result.layers];
+      };
+      const reference = await withBackend('ts', run);
+      for (const backend of backends.slice(1)) expect(await withBackend(backend, run), `${backend} ${JSON.stringify(bins)}`).toEqual(reference);
+    }
+  });
+
   it('a late wake-up is not a new call: a worker woken after it already took the call (caller paused between bumping the generation and notifying) does not run it again', () => {
     // The race behind the rare divergences of the spinning pool: a worker that picks a call up
     // while spinning can be woken by that call's notify after it has finished and gone to sleep.
