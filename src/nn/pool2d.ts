@@ -28,31 +28,36 @@ export class Pool2d implements Layer {
   forward(x: Float64Array, batch: number): Float64Array {
     const [c, h, w] = this.inputShape as [number, number, number];
     const [, oh, ow] = this.outputShape as [number, number, number];
-    const outSize = c * oh * ow;
-    const y = (this.output = sized(this.output, batch * outSize));
-    if (this.argmax.length !== batch * outSize) this.argmax = new Int32Array(batch * outSize);
-    for (let b = 0; b < batch; b++) {
-      for (let ch = 0; ch < c; ch++) {
-        for (let i = 0; i < oh; i++) {
-          for (let j = 0; j < ow; j++) {
-            let best = -Infinity;
-            let at = 0;
-            let sum = 0;
-            for (let di = 0; di < this.k; di++) {
-              for (let dj = 0; dj < this.k; dj++) {
-                const index = b * c * h * w + (ch * h + i * this.k + di) * w + j * this.k + dj;
-                const v = x[index]!;
-                sum += v;
-                if (v > best) {
-                  best = v;
-                  at = index;
-                }
+    const k = this.k;
+    const planes = batch * c;
+    const y = (this.output = sized(this.output, planes * oh * ow));
+    if (this.argmax.length !== y.length) this.argmax = new Int32Array(y.length);
+    const argmax = this.argmax;
+    const max = this.mode === 'max';
+    const area = k * k;
+    // Planes (sample, channel) one after another: plane p's input starts at p·h·w, its output at
+    // p·oh·ow. Each window in row-major order: the first largest value wins, the sum in that order.
+    for (let p = 0; p < planes; p++) {
+      const inPlane = p * h * w;
+      let o = p * oh * ow;
+      for (let i = 0; i < oh; i++) {
+        for (let j = 0; j < ow; j++, o++) {
+          let best = -Infinity;
+          let at = 0;
+          let sum = 0;
+          for (let di = 0; di < k; di++) {
+            let index = inPlane + (i * k + di) * w + j * k;
+            for (let dj = 0; dj < k; dj++, index++) {
+              const v = x[index]!;
+              sum += v;
+              if (v > best) {
+                best = v;
+                at = index;
               }
             }
-            const o = b * outSize + (ch * oh + i) * ow + j;
-            y[o] = this.mode === 'max' ? best : sum / (this.k * this.k);
-            this.argmax[o] = at;
           }
+          y[o] = max ? best : sum / area;
+          argmax[o] = at;
         }
       }
     }
@@ -62,25 +67,25 @@ export class Pool2d implements Layer {
   backward(dy: Float64Array, batch: number): Float64Array {
     const [c, h, w] = this.inputShape as [number, number, number];
     const [, oh, ow] = this.outputShape as [number, number, number];
-    const dx = (this.inputGradient = sized(this.inputGradient, batch * c * h * w));
+    const k = this.k;
+    const planes = batch * c;
+    const dx = (this.inputGradient = sized(this.inputGradient, planes * h * w));
     dx.fill(0);
-    const outSize = c * oh * ow;
-    for (let b = 0; b < batch; b++) {
-      for (let ch = 0; ch < c; ch++) {
-        for (let i = 0; i < oh; i++) {
-          for (let j = 0; j < ow; j++) {
-            const o = b * outSize + (ch * oh + i) * ow + j;
-            if (this.mode === 'max') {
-              dx[this.argmax[o]!] = dx[this.argmax[o]!]! + dy[o]!;
-              continue;
-            }
-            const share = dy[o]! / (this.k * this.k);
-            for (let di = 0; di < this.k; di++) {
-              for (let dj = 0; dj < this.k; dj++) {
-                const index = b * c * h * w + (ch * h + i * this.k + di) * w + j * this.k + dj;
-                dx[index] = dx[index]! + share;
-              }
-            }
+    const argmax = this.argmax;
+    if (this.mode === 'max') {
+      for (let o = 0; o < planes * oh * ow; o++) dx[argmax[o]!] = dx[argmax[o]!]! + dy[o]!;
+      return dx;
+    }
+    const area = k * k;
+    for (let p = 0; p < planes; p++) {
+      const inPlane = p * h * w;
+      let o = p * oh * ow;
+      for (let i = 0; i < oh; i++) {
+        for (let j = 0; j < ow; j++, o++) {
+          const share = dy[o]! / area;
+          for (let di = 0; di < k; di++) {
+            let index = inPlane + (i * k + di) * w + j * k;
+            for (let dj = 0; dj < k; dj++, index++) dx[index] = dx[index]! + share;
           }
         }
       }
