@@ -941,12 +941,21 @@ export function ioInput(
  * that saturates while bound management may act (`bmActive`), its noise drawn and its row of OUT
  * holding y' unscaled, and returns its index (the caller redoes it); else returns `to`. The same
  * arithmetic and draws as the TS loop; the stream's state is read and written back. `z` is
- * scratch for m f64.
+ * scratch for (to − from)·m f64.
  */
 export function ioOutput(
   y: usize, out: usize, alpha: usize, m: i32, from: i32, to: i32,
   asym: f64, noise: f64, scale: usize, step: f64, bound: f64, testNegative: i32, bmActive: i32, outScale: f64, rng: usize, z: usize,
 ): i32 {
+  // Without bound management no vector stops the pass, so the normals of all its vectors (α ≠ 0)
+  // are drawn up front in one run, in the same order: vector by vector, output by output.
+  const drawnAhead = noise > 0 && !bmActive;
+  if (drawnAhead) {
+    let vectors = 0;
+    for (let v = from; v < to; v++) vectors += <i32>(load<f64>(alpha + <usize>v * 8) != 0);
+    fillNormals(z, vectors * m, 1.0, rng);
+  }
+  let zb = z;
   let b = from;
   for (; b < to; b++) {
     const yb = y + <usize>(b * m) * 8;
@@ -957,7 +966,7 @@ export function ioOutput(
       continue;
     }
     // The vector's output-noise normals, one per output in order, drawn up front.
-    if (noise > 0) fillNormals(z, m, 1.0, rng);
+    if (noise > 0 && !drawnAhead) fillNormals(z, m, 1.0, rng);
     // Branch-free on the data (signs, saturation): the TS's comparisons as selects; v·1 = v.
     let hit = false;
     const negativeFactor = 1 - asym;
@@ -968,7 +977,7 @@ export function ioOutput(
     for (let i = 0; i < m; i++) {
       let v = load<f64>(yb + <usize>i * 8);
       v = select<f64>(v * negativeFactor, v, v < 0);
-      if (noisy) v += noise * (scale ? load<f64>(scale + <usize>i * 8) : 1.0) * load<f64>(z + <usize>i * 8);
+      if (noisy) v += noise * (scale ? load<f64>(scale + <usize>i * 8) : 1.0) * load<f64>(zb + <usize>i * 8);
       if (quantize) {
         const q = Math.floor(Math.abs(v) / step + 0.5) * step;
         v = select<f64>(-q, q, v < 0);
@@ -982,6 +991,7 @@ export function ioOutput(
       store<f64>(ob + <usize>i * 8, v);
     }
     if (hit && bmActive) break;
+    if (drawnAhead) zb += <usize>m << 3;
     const rescale = outScale * load<f64>(alpha + <usize>b * 8) * 1.0;
     for (let i = 0; i < m; i++) store<f64>(ob + <usize>i * 8, load<f64>(ob + <usize>i * 8) * rescale);
   }

@@ -240,7 +240,7 @@ export class WasmArena {
     const t = threads ? threads.size : 1;
     const perThread = 4 * cols + 8 * 32 * cols + 16 + 48;
     const maskWords = Math.ceil(cols / 32);
-    const scratchBytes = 8 * (3 * c * n) + 4 * (c * cols + c * rows + c * cols + c) + 8 * (c * cols + c * rows) + 16 * rows + 4 * c + 3 * 128 * 8 + 512 + 8 * n + 16 + t * perThread + 8 * (2 * c * n + c + 2 * n) + 16 + 6 * 16 + 4 * c * 32 * maskWords + 16 + 16;
+    const scratchBytes = 8 * (3 * c * n) + 4 * (c * cols + c * rows + c * cols + c) + 8 * (c * cols + c * rows) + 16 * rows + 4 * c + 3 * 128 * 8 + 512 + 8 * n + 16 + t * perThread + 8 * (3 * c * n + c + n) + 16 + 6 * 16 + 4 * c * 32 * maskWords + 16 + 16;
     const bytes = BASE + 8 * f64Arrays * rows * cols + scratchBytes + 16 * 32;
     const pages = Math.ceil(bytes / PAGE);
     const memory = threads ? new api.Memory({ initial: pages, maximum: pages, shared: true }) : new api.Memory({ initial: pages });
@@ -276,7 +276,7 @@ export class WasmArena {
       ioAlpha: new Float64Array(this.buffer, this.take(8 * c), c),
       ioScale: new Float64Array(this.buffer, this.take(8 * n), n),
       ioRng: new Uint32Array(this.buffer, this.take(16), 4),
-      ioZ: new Float64Array(this.buffer, this.take(8 * n), n),
+      ioZ: new Float64Array(this.buffer, this.take(8 * c * n), c * n),
       ioState: new Float64Array(this.buffer, this.take(16), 1),
     };
     this.threadScratch = Array.from({ length: t }, () => ({
