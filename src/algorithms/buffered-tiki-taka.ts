@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { flag, num } from '../devices/fields.js';
 import { updateSchema } from '../tile/update-config.js';
 import { transferFields } from './transfer-fields.js';
-import { BufferedTransfer } from './transfer-base.js';
+import { BufferedTransfer, type SampleRun } from './transfer-base.js';
 import type { AlgorithmSetup } from './types.js';
 
 /** Tiki-Taka v2, aihwkit BufferedTransferCompound (aihwkit-model.md §5.5; papers.md §2.5). */
@@ -35,10 +35,13 @@ export class BufferedTikiTaka extends BufferedTransfer {
     this.config = config;
   }
 
-  protected updateSample(x: ArrayLike<number>, d: ArrayLike<number>, lr: number, batch: number): void {
+  protected override sampleRun(lr: number, batch: number): SampleRun {
     const c = this.config;
-    this.fast.update(x, d, 1, c.scaleFastLr ? c.fastLr * lr : c.fastLr);
-    if (this.vectorUpdates % this.transferPeriod(c.transferEvery, c.unitsInMbatch, batch) !== 0) return;
+    return { fastLr: c.scaleFastLr ? c.fastLr * lr : c.fastLr, period: this.transferPeriod(c.transferEvery, c.unitsInMbatch, batch), transfer: () => this.transfer(lr) };
+  }
+
+  private transfer(lr: number): void {
+    const c = this.config;
     const j = this.nextColumn();
     const a = this.readColumn(j);
     const transferLr = Math.abs(c.scaleTransferLr ? c.transferLr * lr : c.transferLr);

@@ -88,7 +88,7 @@ export class ChoppedTikiTaka extends BufferedTransfer {
     return this.transferPeriod((states / this.cols) * Math.abs(c.transferEvery), c.unitsInMbatch, batch);
   }
 
-  protected updateSample(x: ArrayLike<number>, d: ArrayLike<number>, lr: number, batch: number): void {
+  protected override updateSample(x: ArrayLike<number>, d: ArrayLike<number>, lr: number, batch: number): void {
     const c = this.config;
     let lrA = c.fastLr;
     if (c.autoScale) {

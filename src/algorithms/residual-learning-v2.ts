@@ -35,7 +35,7 @@ export class ResidualLearningV2 extends BufferedTransfer {
     this.config = config;
   }
 
-  protected updateSample(x: ArrayLike<number>, d: ArrayLike<number>, lr: number, batch: number): void {
+  protected override updateSample(x: ArrayLike<number>, d: ArrayLike<number>, lr: number, batch: number): void {
     const c = this.config;
     this.fast.update(x, d, 1, c.scaleFastLr ? c.fastLr * lr : c.fastLr);
     if (this.vectorUpdates % this.transferPeriod(c.transferEvery, c.unitsInMbatch, batch) !== 0) return;

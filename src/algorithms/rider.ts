@@ -104,7 +104,7 @@ export class Rider extends BufferedTransfer {
     this.trackerCopy.programWeights(target, this.config.trackerProgramming, 'tracker');
   }
 
-  protected updateSample(x: ArrayLike<number>, d: ArrayLike<number>, lr: number, batch: number): void {
+  protected override updateSample(x: ArrayLike<number>, d: ArrayLike<number>, lr: number, batch: number): void {
     const c = this.config;
     if (!this.started) {
       this.started = true;

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { flag, num } from '../devices/fields.js';
 import { transferFields } from './transfer-fields.js';
-import { TransferAlgorithm } from './transfer-base.js';
+import { TransferAlgorithm, type SampleRun } from './transfer-base.js';
 import type { AlgorithmSetup } from './types.js';
 
 /** Tiki-Taka v1, aihwkit TransferCompound (aihwkit-model.md §5.4; papers.md §2.3). */
@@ -31,10 +31,13 @@ export class TikiTaka extends TransferAlgorithm {
     this.config = config;
   }
 
-  protected updateSample(x: ArrayLike<number>, d: ArrayLike<number>, lr: number, batch: number): void {
+  protected override sampleRun(lr: number, batch: number): SampleRun {
     const c = this.config;
-    this.fast.update(x, d, 1, c.scaleFastLr ? c.fastLr * lr : c.fastLr);
-    if (this.vectorUpdates % this.transferPeriod(c.transferEvery, c.unitsInMbatch, batch) !== 0) return;
+    return { fastLr: c.scaleFastLr ? c.fastLr * lr : c.fastLr, period: this.transferPeriod(c.transferEvery, c.unitsInMbatch, batch), transfer: () => this.transfer(lr) };
+  }
+
+  private transfer(lr: number): void {
+    const c = this.config;
     const transferLr = c.scaleTransferLr ? c.transferLr * lr : c.transferLr;
     for (let r = 0; r < c.nReadsPerTransfer; r++) {
       const j = this.nextColumn(c.randomSelection);

@@ -3,7 +3,14 @@ import { Rng } from '../rng/index.js';
 import { AnalogTile, type IoConfig, type TileState, type UpdateConfig } from '../tile/index.js';
 import { CompositeMvm, readColumn, writeColumn } from './composite.js';
 import { tileOptions } from './single-array.js';
-import { buildReport, postUpdateStep, sample, type AlgorithmReport, type AlgorithmSetup, type AlgorithmState, type TrainingAlgorithm } from './types.js';
+import { buildReport, postUpdateStep, sample, samples, type AlgorithmReport, type AlgorithmSetup, type AlgorithmState, type TrainingAlgorithm } from './types.js';
+
+/** A's fixed lr, the transfer period in samples and the transfer (`TransferAlgorithm.sampleRun`). */
+export interface SampleRun {
+  fastLr: number;
+  period: number;
+  transfer: () => void;
+}
 
 export interface TransferSettings {
   gamma: number;
@@ -77,16 +84,46 @@ export abstract class TransferAlgorithm implements TrainingAlgorithm {
   }
 
   update(x: ArrayLike<number>, d: ArrayLike<number>, batch: number, lr: number): void {
-    for (let b = 0; b < batch; b++) {
-      this.vectorUpdates++;
-      this.updateSample(sample(x, b, this.cols), sample(d, b, this.rows), lr, batch);
+    const run = this.sampleRun(lr, batch);
+    if (run) this.updateInRuns(x, d, batch, run);
+    else {
+      for (let b = 0; b < batch; b++) {
+        this.vectorUpdates++;
+        this.updateSample(sample(x, b, this.cols), sample(d, b, this.rows), lr, batch);
+      }
     }
     postUpdateStep(this.fast);
     postUpdateStep(this.slow);
   }
 
-  /** Gradient pulses for one sample onto A, then any transfer that is due. */
-  protected abstract updateSample(x: ArrayLike<number>, d: ArrayLike<number>, lr: number, batch: number): void;
+  /**
+   * For an algorithm whose step per sample is "A takes the sample unchanged at a fixed lr, then a
+   * transfer is due every `period` samples" (TTv1, TTv2): that lr, the period and the transfer.
+   * null (the default): the samples go one by one to `updateSample`.
+   */
+  protected sampleRun(_lr: number, _batch: number): SampleRun | null {
+    return null;
+  }
+
+  /** Gradient pulses for one sample onto A, then any transfer that is due (algorithms without a `sampleRun`). */
+  protected updateSample(_x: ArrayLike<number>, _d: ArrayLike<number>, _lr: number, _batch: number): void {
+    throw new Error(`aimsim internal error: ${this.kind} defines neither sampleRun nor updateSample`);
+  }
+
+  /**
+   * The samples between two transfers go to A in one call: the same pulses and draws as one call
+   * per sample, since the pulsed update takes a batch's samples in order with the same streams
+   * (and a convolution's thousands of patches reach the batched kernels).
+   */
+  private updateInRuns(x: ArrayLike<number>, d: ArrayLike<number>, batch: number, run: SampleRun): void {
+    for (let b = 0; b < batch; ) {
+      const n = Math.min(run.period - (this.vectorUpdates % run.period), batch - b);
+      this.fast.update(samples(x, b, n, this.cols), samples(d, b, n, this.rows), n, run.fastLr);
+      this.vectorUpdates += n;
+      b += n;
+      if (this.vectorUpdates % run.period === 0) run.transfer();
+    }
+  }
 
   /** aihwkit: every = ceil(transferEvery·m_batch) with unitsInMbatch, else round(transferEvery). */
   protected transferPeriod(transferEvery: number, unitsInMbatch: boolean, batch: number): number {

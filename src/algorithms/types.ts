@@ -82,8 +82,13 @@ export function buildReport(kind: string, tiles: Record<string, AnalogTile>, tra
 
 /** Sample b of a row-major batch. */
 export function sample(values: ArrayLike<number>, b: number, size: number): ArrayLike<number> {
-  if (values instanceof Float64Array || values instanceof Float32Array) return values.subarray(b * size, (b + 1) * size);
-  return Array.prototype.slice.call(values, b * size, (b + 1) * size) as number[];
+  return samples(values, b, 1, size);
+}
+
+/** Samples [b, b + n) of a batch of vectors of `size`, without a copy where possible. */
+export function samples(values: ArrayLike<number>, b: number, n: number, size: number): ArrayLike<number> {
+  if (values instanceof Float64Array || values instanceof Float32Array) return values.subarray(b * size, (b + n) * size);
+  return Array.prototype.slice.call(values, b * size, (b + n) * size) as number[];
 }
 
 /** Decay and diffusion once per mini-batch (aihwkit-model.md §2.3 `post_update_step`). */
