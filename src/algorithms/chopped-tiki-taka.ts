@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { flag, num } from '../devices/fields.js';
 import { updateSchema } from '../tile/update-config.js';
 import { transferFields } from './transfer-fields.js';
-import { absMax, BufferedTransfer } from './transfer-base.js';
+import { absMax, BufferedTransfer, type SampleRun } from './transfer-base.js';
 import type { AlgorithmSetup, AlgorithmState } from './types.js';
 
 const transferUpdateBl1 = updateSchema
@@ -49,6 +49,9 @@ export class ChoppedTikiTaka extends BufferedTransfer {
   private meanAbsX = 0;
   private meanAbsD = 0;
   private fastLrNow = 0;
+  /** The chopped samples of a run (`sampleRun`), reused. */
+  private runX: Float64Array = new Float64Array(0);
+  private runD: Float64Array = new Float64Array(0);
 
   constructor(setup: AlgorithmSetup, config: ChoppedCore) {
     super(setup, config);
@@ -86,6 +89,29 @@ export class ChoppedTikiTaka extends BufferedTransfer {
     for (let k = 0; k < h.bmax.length; k++) range += (h.bmax[k]! - h.bmin[k]!) / h.bmax.length;
     const states = range / this.fast.device.granularity;
     return this.transferPeriod((states / this.cols) * Math.abs(c.transferEvery), c.unitsInMbatch, batch);
+  }
+
+  /** Without auto-scaling A's lr is fixed and the choppers change only at transfers: runs. */
+  protected override sampleRun(lr: number, batch: number): SampleRun | null {
+    const c = this.config;
+    if (c.autoScale) return null;
+    const lrA = c.scaleFastLr ? c.fastLr * lr : c.fastLr;
+    return {
+      period: this.period(batch),
+      updateFast: (x, d, n) => {
+        this.fastLrNow = lrA;
+        if (this.runX.length < n * this.cols) this.runX = new Float64Array(n * this.cols);
+        if (this.runD.length < n * this.rows) this.runD = new Float64Array(n * this.rows);
+        const xc = this.runX.subarray(0, n * this.cols);
+        const dc = this.runD.subarray(0, n * this.rows);
+        for (let b = 0; b < n; b++) {
+          for (let j = 0; j < this.cols; j++) xc[b * this.cols + j] = x[b * this.cols + j]! * this.inChoppers[j]!;
+          for (let i = 0; i < this.rows; i++) dc[b * this.rows + i] = d[b * this.rows + i]! * this.outChoppers[i]!;
+        }
+        this.fast.update(xc, dc, n, lrA);
+      },
+      transfer: () => this.transfer(lr),
+    };
   }
 
   protected override updateSample(x: ArrayLike<number>, d: ArrayLike<number>, lr: number, batch: number): void {

@@ -33,7 +33,12 @@ export class TikiTaka extends TransferAlgorithm {
 
   protected override sampleRun(lr: number, batch: number): SampleRun {
     const c = this.config;
-    return { fastLr: c.scaleFastLr ? c.fastLr * lr : c.fastLr, period: this.transferPeriod(c.transferEvery, c.unitsInMbatch, batch), transfer: () => this.transfer(lr) };
+    const fastLr = c.scaleFastLr ? c.fastLr * lr : c.fastLr;
+    return {
+      period: this.transferPeriod(c.transferEvery, c.unitsInMbatch, batch),
+      updateFast: (x, d, n) => this.fast.update(x, d, n, fastLr),
+      transfer: () => this.transfer(lr),
+    };
   }
 
   private transfer(lr: number): void {

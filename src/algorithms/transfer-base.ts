@@ -5,10 +5,10 @@ import { CompositeMvm, readColumn, writeColumn } from './composite.js';
 import { tileOptions } from './single-array.js';
 import { buildReport, postUpdateStep, sample, samples, type AlgorithmReport, type AlgorithmSetup, type AlgorithmState, type TrainingAlgorithm } from './types.js';
 
-/** A's fixed lr, the transfer period in samples and the transfer (`TransferAlgorithm.sampleRun`). */
+/** How a run of samples between transfers reaches A, the transfer period in samples, and the transfer (`TransferAlgorithm.sampleRun`). */
 export interface SampleRun {
-  fastLr: number;
   period: number;
+  updateFast: (x: ArrayLike<number>, d: ArrayLike<number>, n: number) => void;
   transfer: () => void;
 }
 
@@ -97,9 +97,10 @@ export abstract class TransferAlgorithm implements TrainingAlgorithm {
   }
 
   /**
-   * For an algorithm whose step per sample is "A takes the sample unchanged at a fixed lr, then a
-   * transfer is due every `period` samples" (TTv1, TTv2): that lr, the period and the transfer.
-   * null (the default): the samples go one by one to `updateSample`.
+   * For an algorithm whose step per sample is "A takes the sample at a fixed lr (through fixed
+   * choppers), then a transfer is due every `period` samples" (TTv1, TTv2, c-TTv2 and AGAD without
+   * auto-scaling): how a run of samples reaches A, the period and the transfer. null (the default):
+   * the samples go one by one to `updateSample`.
    */
   protected sampleRun(_lr: number, _batch: number): SampleRun | null {
     return null;
@@ -118,7 +119,7 @@ export abstract class TransferAlgorithm implements TrainingAlgorithm {
   private updateInRuns(x: ArrayLike<number>, d: ArrayLike<number>, batch: number, run: SampleRun): void {
     for (let b = 0; b < batch; ) {
       const n = Math.min(run.period - (this.vectorUpdates % run.period), batch - b);
-      this.fast.update(samples(x, b, n, this.cols), samples(d, b, n, this.rows), n, run.fastLr);
+      run.updateFast(samples(x, b, n, this.cols), samples(d, b, n, this.rows), n);
       this.vectorUpdates += n;
       b += n;
       if (this.vectorUpdates % run.period === 0) run.transfer();
