@@ -37,7 +37,7 @@ export function setKernelBackend(next: KernelBackend): void {
  * unless the array is resident in an arena and the batch is large (`gainsFromWasm`).
  */
 export function multiplyBatch(weights: Float64Array, rows: number, cols: number, transposed: boolean, x: Float64Array, y: Float64Array, batch: number): void {
-  if (kernelBackend() === 'wasm' && batch > 1 && gainsFromWasm(rows, cols, batch, weights) && multiplyBatchWasm(weights, rows, cols, transposed, x, y, batch)) return;
+  if (kernelBackend() === 'wasm' && batch > 1 && gainsFromWasm(rows, cols, batch) && multiplyBatchWasm(weights, rows, cols, transposed, x, y, batch)) return;
   multiplyBatchTs(weights, rows, cols, transposed, x, y, batch);
 }
 
@@ -46,12 +46,11 @@ const SMALL_ARRAY = 1024;
 
 /**
  * Whether a batched call on a rows × cols array gains from the Wasm kernels: a large array, or a
- * small one resident in an arena (`arenaFor` with `smallGains`) with at least 16·SMALL_ARRAY
- * multiply-adds in the call, as a convolution's thousands of patches.
+ * small one with at least 16·SMALL_ARRAY multiply-adds in the call, as a convolution's thousands
+ * of patches (in its arena, or copied into the shared instance: a composite W of a small layer).
  */
-export function gainsFromWasm(rows: number, cols: number, batch: number, weights?: Float64Array): boolean {
-  if (rows * cols >= SMALL_ARRAY) return true;
-  return batch * rows * cols >= 16 * SMALL_ARRAY && (weights === undefined || WasmArena.holding(weights) !== undefined);
+export function gainsFromWasm(rows: number, cols: number, batch: number): boolean {
+  return rows * cols >= SMALL_ARRAY || batch * rows * cols >= 16 * SMALL_ARRAY;
 }
 
 /**
