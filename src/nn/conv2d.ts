@@ -103,12 +103,16 @@ export class Conv2d extends WeightSlot implements Layer {
     this.rowsUsed = rows;
     const y = this.weights.forward(patches, rows); // rows × outC
     this.outScaling?.forward(y, rows);
-    const out = (this.output = sized(this.output, batch * outC * this.positions));
+    const positions = this.positions;
+    const out = (this.output = sized(this.output, batch * outC * positions));
+    const bias = this.bias;
+    // Channel-major output (b, o, pos) from the patch-major product (b, pos, o): written in order.
     for (let b = 0; b < batch; b++) {
-      for (let pos = 0; pos < this.positions; pos++) {
-        for (let o = 0; o < outC; o++) {
-          out[(b * outC + o) * this.positions + pos] = y[(b * this.positions + pos) * outC + o]! + (this.bias ? this.bias[o]! : 0);
-        }
+      for (let o = 0; o < outC; o++) {
+        const shift = bias ? bias[o]! : 0;
+        const to = (b * outC + o) * positions;
+        let from = b * positions * outC + o;
+        for (let pos = 0; pos < positions; pos++, from += outC) out[to + pos] = y[from]! + shift;
       }
     }
     return out;
@@ -118,9 +122,12 @@ export class Conv2d extends WeightSlot implements Layer {
     const [outC] = this.outputShape as [number];
     const rows = batch * this.positions;
     const dyPatches = (this.dyPatches = sized(this.dyPatches, rows * outC));
+    const positions = this.positions;
     for (let b = 0; b < batch; b++) {
-      for (let pos = 0; pos < this.positions; pos++) {
-        for (let o = 0; o < outC; o++) dyPatches[(b * this.positions + pos) * outC + o] = dy[(b * outC + o) * this.positions + pos]!;
+      for (let o = 0; o < outC; o++) {
+        const from = (b * outC + o) * positions;
+        let to = b * positions * outC + o;
+        for (let pos = 0; pos < positions; pos++, to += outC) dyPatches[to] = dy[from + pos]!;
       }
     }
     this.arrayDy = this.outScaling ? this.outScaling.backward(dyPatches, rows) : dyPatches;
