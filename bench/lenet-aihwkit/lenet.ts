@@ -18,7 +18,8 @@ const images = Number(flag('--images', '2000'));
 const seed = Number(flag('--seed', '0'));
 const lenet = loadConfigFile('examples/03-lenet5.yaml') as { network: unknown };
 // mp: aihwkit's DigitalRankUpdateRPUConfig(device=MixedPrecisionCompound(device=SoftBoundsDevice())).
-const configs: Record<string, unknown> = { fp: { kind: 'digital-sgd' }, sb: 'sgd', tt: { kind: 'tiki-taka' }, mp: { kind: 'mixed-precision' } };
+// cttv2 / agad: the chopped and dynamic compounds at aihwkit's defaults (bench/aihwkit-defaults).
+const configs: Record<string, unknown> = { fp: { kind: 'digital-sgd' }, sb: 'sgd', tt: { kind: 'tiki-taka' }, mp: { kind: 'mixed-precision' }, cttv2: { kind: 'chopped-tiki-taka' }, agad: { kind: 'agad' } };
 const cpuMs = () => {
   const { user, system } = process.cpuUsage();
   return (user + system) / 1000;

@@ -194,10 +194,23 @@ export function pulsedUpdate(state: DeviceArrayState, request: UpdateRequest, sc
   // chunks runs in Wasm too (`WasmPulseBatch.addSamples`); a sample it cannot take (BL > 32)
   // comes back to the loop below. The same draws in the same order either way.
   const batchedSetUp = wasmBatch !== null && !(config.res > 0);
+  // A small call on an array with an arena (a transfer, a chopped compound's sample) keeps its
+  // pulses in the TS loop but takes the set-up from the same Wasm kernel: its trains cost a
+  // fraction of the TS draws.
+  const setUpInWasm =
+    wasmBatch === null && state.kernel && config.pulseType === 'stochastic-compressed' && !(config.res > 0) && kernelBackend() === 'wasm' ? state.kernel : null;
   for (let b = 0; b < batch; b++) {
     if (batchedSetUp && wasmBatch) {
       b = wasmBatch.addSamples(x, d, b, batch, lr, device.granularity, config, trainRng);
       if (b === batch) break;
+    }
+    if (setUpInWasm) {
+      const taken = wasmSetUpThenTsPulses(state, setUpInWasm, x, d, b, lr, config, trainRng);
+      if (taken) {
+        upPulses += taken.up;
+        downPulses += taken.down;
+        continue;
+      }
     }
     const xOffset = b * cols;
     const dOffset = b * rows;
@@ -372,6 +385,45 @@ class WasmPulseBatch {
     this.down += this.totals[1]!;
     this.pending = 0;
   }
+}
+
+/**
+ * Sample b's set-up by the kernel `pulsePrepare` (slot 0 of the arena's scratch), then its
+ * coincidences and pulses in the TS loop (`coincidencesOneWord`, each row with its own stream):
+ * the same draws and pulses as the TS path. Returns the pulse totals, or null when BL needs more
+ * than one word (nothing drawn: the caller's TS path takes the sample).
+ */
+function wasmSetUpThenTsPulses(
+  state: DeviceArrayState, kernel: PulseKernel, x: ArrayLike<number>, d: ArrayLike<number>, b: number,
+  lr: number, config: UpdateConfig, trainRng: Rng,
+): { up: number; down: number } | null {
+  const { rows, cols, device } = state;
+  const { arena } = kernel;
+  const sc = arena.scratch;
+  stage(sc.xv, 0, x, b * cols, cols);
+  stage(sc.dv, 0, d, b * rows, rows);
+  const flags = (config.fixedBl ? 1 : 0) | (config.updateBlManagement ? 2 : 0) | (config.updateManagement ? 4 : 0);
+  trainRng.writeState(sc.trainRng, 0);
+  const taken = arena.kernels.pulsePrepare(
+    0, 1, rows, cols, sc.xv.byteOffset, sc.dv.byteOffset,
+    lr, device.granularity, config.desiredBl, flags, config.umGradScale,
+    sc.xBits.byteOffset, sc.dBits.byteOffset, sc.active.byteOffset, sc.activeCount.byteOffset, sc.probs.byteOffset, sc.trainRng.byteOffset,
+  );
+  trainRng.readState(sc.trainRng, 0);
+  if (taken === 0) return null;
+  let up = 0;
+  let down = 0;
+  const activeCount = sc.activeCount[0]!;
+  if (activeCount > 0) {
+    for (let i = 0; i < rows; i++) {
+      const dWord = sc.dBits[i]!;
+      if (dWord === 0) continue;
+      const pulses = coincidencesOneWord(state, device.linear, sc.xBits, dWord, sc.active, activeCount, x, b * cols, d[b * rows + i]!, i * cols, state.rowRngs[i]!);
+      up += pulses.up;
+      down += pulses.down;
+    }
+  }
+  return { up, down };
 }
 
 /** dst[at..at+n) = src[from..from+n), with one block copy where src is a typed array. */

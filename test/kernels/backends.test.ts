@@ -160,23 +160,26 @@ describe('conformance of every backend with the TS reference', () => {
     }
   });
 
-  it('a small tile (16 × 25, a LeNet-5 first convolution): an arena for its pulse kernel, the kernel for large batches (576, 64, 100), single vectors and small batches in the TS loop, the same numbers', async () => {
-    const run = () => {
-      const tile = new AnalogTile({ rows: 16, cols: 25, device: resolveDevice('soft-bounds', { dwMinStd: 0.3 }), seed: 4 });
+  it('a small tile (16 × 25, a LeNet-5 first convolution): an arena for its pulse kernel, the kernel for large batches (576, 64, 100), single vectors and small batches with the kernel set-up and TS pulses (BL over 32: all in TS), the same numbers', async () => {
+    // desiredBl 40 under BL management at lr 0.009: BL on both sides of 32 from sample to sample.
+    const run = (update: Record<string, unknown>, lr: number) => {
+      const tile = new AnalogTile({ rows: 16, cols: 25, device: resolveDevice('soft-bounds', { dwMinStd: 0.3 }), seed: 4, update });
       const rng = Rng.stream(12, 'small');
       const outputs: number[] = [];
       for (const batch of [576, 1, 64, 1, 17, 100]) {
-        tile.update(random(rng, batch * 25), random(rng, batch * 16), batch, 0.05);
+        tile.update(random(rng, batch * 25), random(rng, batch * 16), batch, lr);
         outputs.push(...tile.forward(random(rng, 20 * 25), 20), ...tile.read(random(rng, 25), 1, tile.forwardIo, 'transfer'));
       }
       return { outputs, conductance: Array.from(tile.conductance), counters: tile.counters.snapshot(), resident: WasmArena.holding(tile.conductance) !== undefined };
     };
-    const reference = await withBackend('ts', run);
-    expect(reference.resident).toBe(false);
-    for (const backend of backends.slice(1)) {
-      const fast = await withBackend(backend, run);
-      expect(fast.resident, backend).toBe(true);
-      expect({ ...fast, resident: false }, backend).toEqual(reference);
+    for (const [update, lr] of [[{}, 0.05], [{ desiredBl: 40 }, 0.009]] as const) {
+      const reference = await withBackend('ts', () => run(update, lr));
+      expect(reference.resident).toBe(false);
+      for (const backend of backends.slice(1)) {
+        const fast = await withBackend(backend, () => run(update, lr));
+        expect(fast.resident, backend).toBe(true);
+        expect({ ...fast, resident: false }, `${backend} ${JSON.stringify(update)}`).toEqual(reference);
+      }
     }
   });
 
