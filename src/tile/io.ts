@@ -115,7 +115,14 @@ function ensureBatchScratch(inTotal: number, outTotal: number, batch: number): v
 /** DAC: x' = clip(quantize(scale·x)) + input noise, with input asymmetry; returns ‖x'‖². */
 function convertInput(x: Float64Array, inSize: number, scale: number, inputStep: number, io: IoConfig, inputRng: Rng | null, rng: Rng, xq: Float64Array): number {
   let normSquared = 0;
+  // Without draws a zero input converts to what the steps below give it, at once: +0 after a
+  // quantiser (⌊0/Δ + ½⌋·Δ), else scale·x (±0). Sparse inputs (one-hot transfer reads) skip the rest.
+  const zerosExact = inputRng === null && !(io.inpNoise > 0) && Number.isFinite(scale);
   for (let j = 0; j < inSize; j++) {
+    if (zerosExact && x[j] === 0) {
+      xq[j] = inputStep === 0 ? scale * x[j]! : 0;
+      continue;
+    }
     let v = quantize(scale * x[j]!, inputStep, inputRng);
     if (v > io.inpBound) v = io.inpBound;
     else if (v < -io.inpBound) v = -io.inpBound;
@@ -271,7 +278,8 @@ function vectorPipeline(op: MvmOperands, ctx: MvmContext, b: number, resume: boo
   const bm = ctx.allowBoundManagement ? io.boundManagement : 'none';
   const maxReduction = Math.min(io.maxBmFactor, inputStep > 0 ? io.maxBmRes / inputStep : Infinity);
   let passes = 0;
-  for (let j = 0; j < inSize; j++) x[j] = input[b * inSize + j]!;
+  if (input instanceof Float64Array) x.set(input.subarray(b * inSize, (b + 1) * inSize));
+  else for (let j = 0; j < inSize; j++) x[j] = input[b * inSize + j]!;
   const out = output.subarray(b * outSize, (b + 1) * outSize);
   let alpha = batched ? batchScratch.alpha[b]! : noiseManagementScale(x, inSize, io, state, inputStep);
   if (batched ? alpha === 0 : readsZero(alpha, io, ctx.allowBoundManagement)) {
