@@ -507,32 +507,37 @@ function fillNormals(dst: usize, count: i32, scale: f64, rng: usize): void {
   let a1 = load<u32>(rng, 4);
   let a2 = load<u32>(rng, 8);
   let a3 = load<u32>(rng, 12);
-  for (let q = 0; q < count; q++) {
-    const u = rotl<u32>(a1 * 5, 7) * 9;
-    const t = a1 << 9;
-    a2 ^= a0;
-    a3 ^= a1;
-    a1 ^= a2;
-    a0 ^= a3;
-    a2 ^= t;
-    a3 = rotl<u32>(a3, 11);
-    const iz = <i32>(u & 127);
-    const hz = <i32>u >> 7;
-    let z: f64;
-    if (abs<i32>(hz) < load<i32>(zi + (<usize>iz << 2))) {
-      z = <f64>hz * load<f64>(zw + (<usize>iz << 3));
-    } else {
-      s0 = a0;
-      s1 = a1;
-      s2 = a2;
-      s3 = a3;
-      z = normalSlow(hz, iz);
-      a0 = s0;
-      a1 = s1;
-      a2 = s2;
-      a3 = s3;
+  let q = 0;
+  let iz = 0;
+  let hz = 0;
+  while (q < count) {
+    // The fast path in a tight loop of its own; a draw outside the ziggurat's core leaves it
+    // with that draw's iz and hz, for the slow path below (the same draws in the same order).
+    for (; q < count; q++) {
+      const u = rotl<u32>(a1 * 5, 7) * 9;
+      const t = a1 << 9;
+      a2 ^= a0;
+      a3 ^= a1;
+      a1 ^= a2;
+      a0 ^= a3;
+      a2 ^= t;
+      a3 = rotl<u32>(a3, 11);
+      iz = <i32>(u & 127);
+      hz = <i32>u >> 7;
+      if (abs<i32>(hz) >= load<i32>(zi + (<usize>iz << 2))) break;
+      store<f64>(dst + (<usize>q << 3), scale * (<f64>hz * load<f64>(zw + (<usize>iz << 3))));
     }
-    store<f64>(dst + (<usize>q << 3), scale * z);
+    if (q == count) break;
+    s0 = a0;
+    s1 = a1;
+    s2 = a2;
+    s3 = a3;
+    store<f64>(dst + (<usize>q << 3), scale * normalSlow(hz, iz));
+    a0 = s0;
+    a1 = s1;
+    a2 = s2;
+    a3 = s3;
+    q++;
   }
   store<u32>(rng, a0);
   store<u32>(rng, a1, 4);
