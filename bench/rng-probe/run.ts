@@ -1,7 +1,7 @@
 /**
- * `npx tsx bench/rng-probe/run.ts`: builds probe.ts with the project's AssemblyScript compiler (as
+ * `npx tsx bench/rng-probe/run.ts`: builds assembly/rng-probe.ts with the project's AssemblyScript compiler (as
  * scripts/build-wasm.mjs does) and prints ns per normal (or per u32 word for Philox) of the three
- * generators, best of 9 runs of 2^20. See probe.ts; results in BENCHMARKS.md (2026-12-01).
+ * generators, best of 9 runs of 2^20. See assembly/rng-probe.ts (AssemblyScript, not part of the kernels); results in BENCHMARKS.md (2026-12-01).
  */
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync } from 'node:fs';
@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { zigK, zigW } from '../../src/rng/ziggurat.js';
 
 const out = join(mkdtempSync(join(tmpdir(), 'aimsim-probe-')), 'probe.wasm');
-execFileSync(join('node_modules', '.bin', 'asc'), ['bench/rng-probe/probe.ts', '-O3', '--enable', 'simd', '--runtime', 'stub', '--noAssert', '--importMemory', '--initialMemory', '200', '--outFile', out], { stdio: 'inherit' });
+execFileSync(join('node_modules', '.bin', 'asc'), ['assembly/rng-probe.ts', '-O3', '--enable', 'simd', '--runtime', 'stub', '--noAssert', '--importMemory', '--initialMemory', '200', '--outFile', out], { stdio: 'inherit' });
 const memory = new WebAssembly.Memory({ initial: 200 });
 const probe = new WebAssembly.Instance(new WebAssembly.Module(readFileSync(out)), { env: { memory, abort: () => {} } }).exports as Record<string, (...a: number[]) => void>;
 const at = 65536;

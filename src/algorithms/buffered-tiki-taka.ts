@@ -36,13 +36,7 @@ export class BufferedTikiTaka extends BufferedTransfer {
   }
 
   protected override sampleRun(lr: number, batch: number): SampleRun {
-    const c = this.config;
-    const fastLr = c.scaleFastLr ? c.fastLr * lr : c.fastLr;
-    return {
-      period: this.transferPeriod(c.transferEvery, c.unitsInMbatch, batch),
-      updateFast: (x, d, n) => this.fast.update(x, d, n, fastLr),
-      transfer: () => this.transfer(lr),
-    };
+    return this.fixedLrRun(this.config, lr, batch, () => this.transfer(lr));
   }
 
   private transfer(lr: number): void {

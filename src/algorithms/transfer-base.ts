@@ -12,6 +12,14 @@ export interface SampleRun {
   transfer: () => void;
 }
 
+/** The transfer fields a `fixedLrRun` reads. */
+interface RunFields {
+  fastLr: number;
+  scaleFastLr: boolean;
+  transferEvery: number;
+  unitsInMbatch: boolean;
+}
+
 export interface TransferSettings {
   gamma: number;
   transferForward: IoConfig;
@@ -104,6 +112,16 @@ export abstract class TransferAlgorithm implements TrainingAlgorithm {
    */
   protected sampleRun(_lr: number, _batch: number): SampleRun | null {
     return null;
+  }
+
+  /** The run of TTv1 and TTv2: A at fastLr (× lr when scaled), a transfer every `transferEvery` (× batch) samples. */
+  protected fixedLrRun(c: RunFields, lr: number, batch: number, transfer: () => void): SampleRun {
+    const fastLr = c.scaleFastLr ? c.fastLr * lr : c.fastLr;
+    return {
+      period: this.transferPeriod(c.transferEvery, c.unitsInMbatch, batch),
+      updateFast: (x, d, n) => this.fast.update(x, d, n, fastLr),
+      transfer,
+    };
   }
 
   /** Gradient pulses for one sample onto A, then any transfer that is due (algorithms without a `sampleRun`). */

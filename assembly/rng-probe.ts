@@ -1,3 +1,4 @@
+// Not part of the kernels (scripts/build-wasm.mjs builds gemm.ts only); run by bench/rng-probe/run.ts.
 // A throughput probe for issue 21 (docs/performance.md, "What stops issue 21's bars"): how fast
 // could random numbers be made for the pulse kernel by other generators? Not used by aimsim.
 //   exactNormals: xoshiro128** + the 128-layer ziggurat, one stream, as the pulse kernel draws.
