@@ -1,7 +1,8 @@
 // Not part of the kernels (scripts/build-wasm.mjs builds gemm.ts only); run by bench/rng-probe/run.ts.
 // A throughput probe for issue 21 (docs/performance.md, "What stops issue 21's bars"): how fast
 // could random numbers be made for the pulse kernel by other generators? Not used by aimsim.
-//   exactNormals: xoshiro128** + the 128-layer ziggurat, one stream, as the pulse kernel draws.
+//   exactNormals: xoshiro128** + the 128-layer ziggurat's fast path, one stream (the slow path is
+//     replaced by a redraw, so slightly faster than the kernel's exact normals).
 //   philoxWords: Philox-4×32-10 (Salmon et al. 2011), scalar, u32 words from a counter.
 //   lanesNormals: four xoshiro128** streams in the lanes of an i32x4, the ziggurat's fast path in
 //     SIMD (table lookups lane by lane); the rare slow path (~1.2 %) is replaced by a rejection
