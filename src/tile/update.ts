@@ -321,22 +321,10 @@ class WasmPulseBatch {
    * BL needs more than one word (nothing of it drawn), or `to`.
    */
   addSamples(x: ArrayLike<number>, d: ArrayLike<number>, from: number, to: number, lr: number, granularity: number, config: UpdateConfig, trainRng: Rng): number {
-    const { rows, cols } = this.state;
-    const { arena } = this.kernel;
-    const sc = arena.scratch;
-    const flags = (config.fixedBl ? 1 : 0) | (config.updateBlManagement ? 2 : 0) | (config.updateManagement ? 4 : 0);
     while (from < to) {
       const first = this.pending;
       const n = Math.min(ARENA_CHUNK - first, to - from);
-      stage(sc.xv, first * cols, x, from * cols, n * cols);
-      stage(sc.dv, first * rows, d, from * rows, n * rows);
-      trainRng.writeState(sc.trainRng, 0);
-      const taken = arena.kernels.pulsePrepare(
-        first, n, rows, cols, sc.xv.byteOffset, sc.dv.byteOffset,
-        lr, granularity, config.desiredBl, flags, config.umGradScale,
-        sc.xBits.byteOffset, sc.dBits.byteOffset, sc.active.byteOffset, sc.activeCount.byteOffset, sc.probs.byteOffset, sc.trainRng.byteOffset,
-      );
-      trainRng.readState(sc.trainRng, 0);
+      const taken = prepareInWasm(this.state, this.kernel, x, d, from, first, n, lr, granularity, config, trainRng);
       this.pending += taken;
       from += taken;
       if (this.pending === ARENA_CHUNK) this.flush();
@@ -398,19 +386,8 @@ function wasmSetUpThenTsPulses(
   lr: number, config: UpdateConfig, trainRng: Rng,
 ): { up: number; down: number } | null {
   const { rows, cols, device } = state;
-  const { arena } = kernel;
-  const sc = arena.scratch;
-  stage(sc.xv, 0, x, b * cols, cols);
-  stage(sc.dv, 0, d, b * rows, rows);
-  const flags = (config.fixedBl ? 1 : 0) | (config.updateBlManagement ? 2 : 0) | (config.updateManagement ? 4 : 0);
-  trainRng.writeState(sc.trainRng, 0);
-  const taken = arena.kernels.pulsePrepare(
-    0, 1, rows, cols, sc.xv.byteOffset, sc.dv.byteOffset,
-    lr, device.granularity, config.desiredBl, flags, config.umGradScale,
-    sc.xBits.byteOffset, sc.dBits.byteOffset, sc.active.byteOffset, sc.activeCount.byteOffset, sc.probs.byteOffset, sc.trainRng.byteOffset,
-  );
-  trainRng.readState(sc.trainRng, 0);
-  if (taken === 0) return null;
+  const sc = kernel.arena.scratch;
+  if (prepareInWasm(state, kernel, x, d, b, 0, 1, lr, device.granularity, config, trainRng) === 0) return null;
   let up = 0;
   let down = 0;
   const activeCount = sc.activeCount[0]!;
@@ -424,6 +401,30 @@ function wasmSetUpThenTsPulses(
     }
   }
   return { up, down };
+}
+
+/**
+ * Stages samples [from, from + n) of x and d in slots [first, first + n) of the arena's scratch and
+ * runs `pulsePrepare` on them with the train stream; returns how many it took.
+ */
+function prepareInWasm(
+  state: DeviceArrayState, kernel: PulseKernel, x: ArrayLike<number>, d: ArrayLike<number>, from: number, first: number, n: number,
+  lr: number, granularity: number, config: UpdateConfig, trainRng: Rng,
+): number {
+  const { rows, cols } = state;
+  const { arena } = kernel;
+  const sc = arena.scratch;
+  stage(sc.xv, first * cols, x, from * cols, n * cols);
+  stage(sc.dv, first * rows, d, from * rows, n * rows);
+  const flags = (config.fixedBl ? 1 : 0) | (config.updateBlManagement ? 2 : 0) | (config.updateManagement ? 4 : 0);
+  trainRng.writeState(sc.trainRng, 0);
+  const taken = arena.kernels.pulsePrepare(
+    first, n, rows, cols, sc.xv.byteOffset, sc.dv.byteOffset,
+    lr, granularity, config.desiredBl, flags, config.umGradScale,
+    sc.xBits.byteOffset, sc.dBits.byteOffset, sc.active.byteOffset, sc.activeCount.byteOffset, sc.probs.byteOffset, sc.trainRng.byteOffset,
+  );
+  trainRng.readState(sc.trainRng, 0);
+  return taken;
 }
 
 /** dst[at..at+n) = src[from..from+n), with one block copy where src is a typed array. */
